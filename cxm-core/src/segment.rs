@@ -1,0 +1,1268 @@
+//! Segmentation and hotspot search.
+//!
+//! [`SegmentSummary`] groups answers by categorical attributes and/or a calendar bucket
+//! and keeps one [`Distribution`] per group (keyed by labels, so summaries built on
+//! different partitions merge). [`SegmentSummary::finish`] turns it into a
+//! [`SegmentTable`]: per group `n`, the headline metric with its interval, the
+//! difference against the rest of the data with a two-sample test (z for NPS and CSAT%,
+//! Welch t for CES), Benjamini–Hochberg q-values across the groups, a worse / better /
+//! not-significant flag at `alpha`, and suppression of groups below `min_n` (their `n`
+//! is still reported).
+//!
+//! [`hotspots`] searches every combination of one to three dimensions and ranks groups
+//! by their *points cost*: how much the overall score would rise if the group scored
+//! like the rest of the data, `cost = (W_g / W) · (value_rest − value_g)`.
+//!
+//! The row scan is columnar and parallel: fixed-size chunks (independent of the thread
+//! count) are histogrammed with rayon and merged in chunk order, so results are
+//! identical for any number of threads.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CxmError, Result};
+use crate::interval::{benjamini_hochberg, check_confidence, Interval};
+use crate::metrics::{
+    check_format_version, compare, headline, Distribution, MetricKind, MetricOptions, NpsInterval,
+    Scale, FORMAT_VERSION, MAX_LEVELS,
+};
+use crate::table::{LoadReport, Policy, ResponseTable, SkipReason, MISSING, MISSING_LEVEL};
+use crate::time::TimeBucket;
+
+/// Rows per parallel work unit. Fixed so that results never depend on the thread count.
+const CHUNK: usize = 1 << 18;
+
+/// Largest `groups × levels` held in a dense histogram; larger key spaces use a hash map.
+const DENSE_LIMIT: usize = 1 << 20;
+
+/// Default minimum group size below which a group's metric is suppressed.
+pub const DEFAULT_MIN_N: u64 = 30;
+
+/// A grouping dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// A categorical attribute column, by name.
+    Attribute(String),
+    /// A calendar bucket of the timestamp column.
+    Time(TimeBucket),
+}
+
+impl Dimension {
+    /// Column name of the dimension in output tables.
+    pub fn name(&self) -> &str {
+        match self {
+            Dimension::Attribute(n) => n,
+            Dimension::Time(b) => b.name(),
+        }
+    }
+}
+
+/// What to group and measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentSpec {
+    pub metric: MetricKind,
+    /// Grouping dimensions, in output order.
+    pub dims: Vec<Dimension>,
+    /// Offset of local time from UTC in minutes, for time buckets (e.g. 60 for +01:00).
+    pub utc_offset_minutes: i32,
+}
+
+impl SegmentSpec {
+    /// Group `metric` by attribute columns `by` and an optional time bucket (last).
+    pub fn new(metric: MetricKind, by: &[&str], time: Option<TimeBucket>) -> Self {
+        let mut dims: Vec<Dimension> = by
+            .iter()
+            .map(|s| Dimension::Attribute(s.to_string()))
+            .collect();
+        dims.extend(time.map(Dimension::Time));
+        SegmentSpec {
+            metric,
+            dims,
+            utc_offset_minutes: 0,
+        }
+    }
+
+    /// Sets the UTC offset used for time buckets.
+    pub fn utc_offset_minutes(mut self, minutes: i32) -> Self {
+        self.utc_offset_minutes = minutes;
+        self
+    }
+}
+
+/// Options of [`SegmentSummary::finish`] and [`hotspots`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SegmentOptions {
+    /// Groups with fewer answers are suppressed (default 30).
+    pub min_n: u64,
+    /// Confidence level of intervals (default 0.95).
+    pub confidence: f64,
+    /// False discovery rate for the worse/better flag (default 0.05).
+    pub alpha: f64,
+    /// NPS interval method.
+    pub nps_interval: NpsInterval,
+}
+
+impl Default for SegmentOptions {
+    fn default() -> Self {
+        SegmentOptions {
+            min_n: DEFAULT_MIN_N,
+            confidence: 0.95,
+            alpha: 0.05,
+            nps_interval: NpsInterval::Wald,
+        }
+    }
+}
+
+impl SegmentOptions {
+    fn check(&self) -> Result<MetricOptions> {
+        check_confidence(self.confidence)?;
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            return Err(CxmError::invalid_argument(
+                "alpha",
+                format!("{} must be strictly between 0 and 1", self.alpha),
+            ));
+        }
+        Ok(MetricOptions {
+            confidence: self.confidence,
+            small_n: self.min_n,
+            nps_interval: self.nps_interval,
+        })
+    }
+}
+
+/// Verdict on a group against the rest of the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    /// Significantly worse than the rest (q < alpha).
+    Worse,
+    /// Significantly better than the rest.
+    Better,
+    /// No significant difference.
+    NotSignificant,
+    /// Fewer than `min_n` answers: metric suppressed.
+    Suppressed,
+}
+
+impl Flag {
+    /// snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flag::Worse => "worse",
+            Flag::Better => "better",
+            Flag::NotSignificant => "not_significant",
+            Flag::Suppressed => "suppressed",
+        }
+    }
+}
+
+/// One part of a group key: a categorical label or a time-bucket key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyPart {
+    Label(String),
+    Time(i64),
+}
+
+/// One group of a [`SegmentTable`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentRow {
+    /// Labels of the group, one per dimension.
+    pub keys: Vec<String>,
+    pub n: u64,
+    pub weighted_n: f64,
+    pub n_eff: f64,
+    /// Headline metric (NaN when suppressed).
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Metric of all other rows.
+    pub rest: f64,
+    /// `value − rest`.
+    pub diff: f64,
+    pub p_value: f64,
+    /// Benjamini–Hochberg q-value across the table's unsuppressed groups.
+    pub q_value: f64,
+    pub flag: Flag,
+    /// Points the overall metric would gain if this group scored like the rest.
+    pub cost: f64,
+}
+
+/// The result of a segmentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentTable {
+    pub metric: MetricKind,
+    /// Dimension names (the key columns).
+    pub dims: Vec<String>,
+    /// Overall metric over every group.
+    pub overall: f64,
+    pub overall_interval: Interval,
+    /// Answers counted.
+    pub n: u64,
+    /// Rows without an answer to this metric.
+    pub missing: u64,
+    pub rows: Vec<SegmentRow>,
+    /// How input rows were accounted for.
+    pub load: LoadReport,
+}
+
+/// Mergeable per-group distributions. See the module documentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentSummary {
+    format_version: u32,
+    metric: MetricKind,
+    scale: Scale,
+    dims: Vec<Dimension>,
+    utc_offset_minutes: i32,
+    groups: Vec<(Vec<KeyPart>, Distribution)>,
+    missing: u64,
+    load: LoadReport,
+}
+
+/// Integer codes of a categorical column, in whatever width the caller has.
+#[derive(Debug, Clone, Copy)]
+pub enum Codes<'a> {
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+}
+
+impl Codes<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Codes::I8(v) => v.len(),
+            Codes::I16(v) => v.len(),
+            Codes::I32(v) => v.len(),
+            Codes::I64(v) => v.len(),
+            Codes::U8(v) => v.len(),
+            Codes::U16(v) => v.len(),
+            Codes::U32(v) => v.len(),
+        }
+    }
+
+    /// Code of row `i`; negative means missing.
+    #[inline(always)]
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            Codes::I8(v) => i64::from(v[i]),
+            Codes::I16(v) => i64::from(v[i]),
+            Codes::I32(v) => i64::from(v[i]),
+            Codes::I64(v) => v[i],
+            Codes::U8(v) => i64::from(v[i]),
+            Codes::U16(v) => i64::from(v[i]),
+            Codes::U32(v) => i64::from(v[i]),
+        }
+    }
+}
+
+/// Answers in whatever numeric type the caller has.
+#[derive(Debug, Clone, Copy)]
+pub enum Answers<'a> {
+    F64(&'a [f64]),
+    F32(&'a [f32]),
+    I64(&'a [i64]),
+    I32(&'a [i32]),
+    I16(&'a [i16]),
+    I8(&'a [i8]),
+    U8(&'a [u8]),
+    /// Already-validated level codes (answer − min, [`MISSING`] = skipped).
+    Levels(&'a [u8]),
+}
+
+impl Answers<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Answers::F64(v) => v.len(),
+            Answers::F32(v) => v.len(),
+            Answers::I64(v) => v.len(),
+            Answers::I32(v) => v.len(),
+            Answers::I16(v) => v.len(),
+            Answers::I8(v) => v.len(),
+            Answers::U8(v) => v.len(),
+            Answers::Levels(v) => v.len(),
+        }
+    }
+}
+
+/// A grouping column for [`SegmentSummary::from_columns`].
+#[derive(Debug, Clone)]
+pub enum DimColumn<'a> {
+    /// Categorical codes into `levels` (negative = missing).
+    Codes {
+        name: String,
+        codes: Codes<'a>,
+        levels: Vec<String>,
+    },
+    /// UTC epoch seconds bucketed by `bucket` (`i64::MIN` = missing timestamp: bad row).
+    Time {
+        timestamps: &'a [i64],
+        bucket: TimeBucket,
+    },
+}
+
+/// Borrowed columns for [`SegmentSummary::from_columns`].
+#[derive(Debug, Clone)]
+pub struct Columns<'a> {
+    pub metric: MetricKind,
+    pub scale: Scale,
+    pub answers: Answers<'a>,
+    /// `false` = question skipped (not an error).
+    pub present: Option<&'a [bool]>,
+    pub weights: Option<&'a [f64]>,
+    pub dims: Vec<DimColumn<'a>>,
+    pub utc_offset_minutes: i32,
+    /// Column name for error messages.
+    pub answer_column: String,
+}
+
+impl SegmentSummary {
+    /// An empty summary for `spec` on `scale`.
+    pub fn new(spec: &SegmentSpec, scale: Scale) -> Self {
+        SegmentSummary {
+            format_version: FORMAT_VERSION,
+            metric: spec.metric,
+            scale,
+            dims: spec.dims.clone(),
+            utc_offset_minutes: spec.utc_offset_minutes,
+            groups: Vec::new(),
+            missing: 0,
+            load: LoadReport::default(),
+        }
+    }
+
+    /// Summarises a validated table.
+    pub fn from_table(table: &ResponseTable, spec: &SegmentSpec) -> Result<Self> {
+        let levels = table.require_levels(spec.metric)?;
+        let mut dims = Vec::with_capacity(spec.dims.len());
+        for d in &spec.dims {
+            dims.push(match d {
+                Dimension::Attribute(name) => {
+                    let a = table.attribute(name)?;
+                    DimColumn::Codes {
+                        name: name.clone(),
+                        codes: Codes::U32(&a.codes),
+                        levels: a.levels.clone(),
+                    }
+                }
+                Dimension::Time(bucket) => DimColumn::Time {
+                    timestamps: table.timestamps().ok_or_else(|| CxmError::MissingColumn {
+                        column: "timestamp".into(),
+                        available: table.column_names().join(", "),
+                    })?,
+                    bucket: *bucket,
+                },
+            });
+        }
+        let mut s = Self::from_columns(
+            &Columns {
+                metric: spec.metric,
+                scale: table.scale(spec.metric),
+                answers: Answers::Levels(levels),
+                present: None,
+                weights: table.weights(),
+                dims,
+                utc_offset_minutes: spec.utc_offset_minutes,
+                answer_column: spec.metric.name().into(),
+            },
+            Policy::Reject,
+        )?;
+        s.load = table.load_report().clone();
+        Ok(s)
+    }
+
+    /// Summarises borrowed columns directly (zero-copy path for bindings), validating
+    /// answers, weights and timestamps under `policy`.
+    pub fn from_columns(cols: &Columns<'_>, policy: Policy) -> Result<Self> {
+        let scale = cols.scale.validate()?;
+        let len = cols.answers.len();
+        if len == 0 {
+            return Err(CxmError::EmptyInput {
+                what: "zero rows".into(),
+            });
+        }
+        let check_len = |column: &str, found: usize| {
+            if found == len {
+                Ok(())
+            } else {
+                Err(CxmError::LengthMismatch {
+                    column: column.to_string(),
+                    expected: len,
+                    found,
+                })
+            }
+        };
+        if let Some(p) = cols.present {
+            check_len("present", p.len())?;
+        }
+        if let Some(w) = cols.weights {
+            check_len("weights", w.len())?;
+        }
+        let mut dims = Vec::with_capacity(cols.dims.len());
+        let mut spec_dims = Vec::with_capacity(cols.dims.len());
+        for d in &cols.dims {
+            let plan = DimPlan::new(d, cols.utc_offset_minutes)?;
+            let (name, n) = match d {
+                DimColumn::Codes { name, codes, .. } => (name.as_str(), codes.len()),
+                DimColumn::Time { timestamps, bucket } => (bucket.name(), timestamps.len()),
+            };
+            check_len(name, n)?;
+            spec_dims.push(match d {
+                DimColumn::Codes { name, .. } => Dimension::Attribute(name.clone()),
+                DimColumn::Time { bucket, .. } => Dimension::Time(*bucket),
+            });
+            dims.push(plan);
+        }
+        let cells: usize = dims
+            .iter()
+            .try_fold(1usize, |acc, d| acc.checked_mul(d.card))
+            .unwrap_or(usize::MAX);
+        let levels = scale.levels();
+        let dense = cells.saturating_mul(levels) <= DENSE_LIMIT;
+        let scan = Scan {
+            cols,
+            scale,
+            dims: &dims,
+            dense,
+            cells,
+            levels,
+        };
+        let parts: Vec<ChunkHist> = (0..len.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| scan.chunk(c * CHUNK, ((c + 1) * CHUNK).min(len)))
+            .collect();
+        let mut total = ChunkHist::empty(dense, cells, levels, cols.weights.is_some());
+        let mut first_bad: Option<CxmError> = None;
+        for p in parts {
+            if first_bad.is_none() {
+                first_bad = p.first_bad.clone();
+            }
+            total.absorb(p);
+        }
+        if policy == Policy::Reject {
+            if let Some(e) = first_bad {
+                return Err(e);
+            }
+        }
+        let skipped_total: usize = total.skipped.values().sum();
+        let load = LoadReport {
+            rows_in: len,
+            rows_accepted: len - skipped_total,
+            skipped: total.skipped.clone(),
+        };
+        let groups = total.into_groups(&dims, scale);
+        Ok(SegmentSummary {
+            format_version: FORMAT_VERSION,
+            metric: cols.metric,
+            scale,
+            dims: spec_dims,
+            utc_offset_minutes: cols.utc_offset_minutes,
+            groups,
+            missing: 0,
+            load,
+        }
+        .with_missing(scan_missing(cols)))
+    }
+
+    fn with_missing(mut self, missing: u64) -> Self {
+        self.missing = missing;
+        self
+    }
+
+    /// Dimensions grouped by.
+    pub fn dims(&self) -> &[Dimension] {
+        &self.dims
+    }
+
+    /// Number of groups seen.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Adds another summary with the same metric, scale, dimensions and UTC offset.
+    pub fn merge(&mut self, other: &SegmentSummary) -> Result<()> {
+        if self.metric != other.metric
+            || self.scale != other.scale
+            || self.dims != other.dims
+            || self.utc_offset_minutes != other.utc_offset_minutes
+        {
+            return Err(CxmError::invalid_argument(
+                "other",
+                "segment summaries differ in metric, scale, dimensions or UTC offset",
+            ));
+        }
+        let mut map: BTreeMap<Vec<KeyPart>, Distribution> =
+            std::mem::take(&mut self.groups).into_iter().collect();
+        for (k, d) in &other.groups {
+            match map.get_mut(k) {
+                Some(mine) => mine.merge(d)?,
+                None => {
+                    map.insert(k.clone(), d.clone());
+                }
+            }
+        }
+        self.groups = map.into_iter().collect();
+        self.missing += other.missing;
+        self.load.rows_in += other.load.rows_in;
+        self.load.rows_accepted += other.load.rows_accepted;
+        for (r, c) in &other.load.skipped {
+            *self.load.skipped.entry(*r).or_insert(0) += c;
+        }
+        Ok(())
+    }
+
+    /// Distribution over all groups.
+    pub fn total(&self) -> Distribution {
+        let mut t = Distribution::new(self.scale);
+        for (_, d) in &self.groups {
+            // Same scale by construction.
+            let _ = t.merge(d);
+        }
+        t
+    }
+
+    /// Computes the segment table.
+    pub fn finish(&self, opts: &SegmentOptions) -> Result<SegmentTable> {
+        let mopts = opts.check()?;
+        let total = self.total();
+        let overall = headline(self.metric, &total, &mopts)?;
+        let total_w = total.weighted_n();
+        let mut rows = Vec::with_capacity(self.groups.len());
+        let mut tested = Vec::new();
+        for (key, d) in &self.groups {
+            let n = d.n();
+            let keys = key
+                .iter()
+                .zip(&self.dims)
+                .map(|(k, dim)| label(k, dim))
+                .collect();
+            let mut row = SegmentRow {
+                keys,
+                n,
+                weighted_n: d.weighted_n(),
+                n_eff: d.n_eff(),
+                value: f64::NAN,
+                low: f64::NAN,
+                high: f64::NAN,
+                rest: f64::NAN,
+                diff: f64::NAN,
+                p_value: f64::NAN,
+                q_value: f64::NAN,
+                flag: Flag::Suppressed,
+                cost: f64::NAN,
+            };
+            if n >= opts.min_n.max(1) && d.weighted_n() > 0.0 {
+                let h = headline(self.metric, d, &mopts)?;
+                row.value = h.value;
+                row.low = h.interval.low;
+                row.high = h.interval.high;
+                row.flag = Flag::NotSignificant;
+                let rest = total.minus(d);
+                if rest.n() > 0 && rest.weighted_n() > 0.0 {
+                    let hr = headline(self.metric, &rest, &mopts)?;
+                    let c = compare(&h, &hr, opts.confidence)?;
+                    row.rest = hr.value;
+                    row.diff = c.diff;
+                    row.p_value = c.p_value;
+                    row.cost = d.weighted_n() / total_w * (hr.value - h.value);
+                    tested.push(rows.len());
+                }
+            }
+            rows.push(row);
+        }
+        let p: Vec<f64> = tested.iter().map(|&i| rows[i].p_value).collect();
+        for (&i, q) in tested.iter().zip(benjamini_hochberg(&p)) {
+            let row = &mut rows[i];
+            row.q_value = q;
+            if q < opts.alpha {
+                row.flag = if row.diff < 0.0 {
+                    Flag::Worse
+                } else {
+                    Flag::Better
+                };
+            }
+        }
+        Ok(SegmentTable {
+            metric: self.metric,
+            dims: self.dims.iter().map(|d| d.name().to_string()).collect(),
+            overall: overall.value,
+            overall_interval: overall.interval,
+            n: total.n(),
+            missing: self.missing,
+            rows,
+            load: self.load.clone(),
+        })
+    }
+
+    /// Serializes to JSON (with the format version).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Restores a summary written by [`SegmentSummary::to_json`].
+    pub fn from_json(json: &str) -> Result<Self> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| CxmError::Serialization {
+                message: e.to_string(),
+            })?;
+        check_format_version(&value)?;
+        serde_json::from_value(value).map_err(|e| CxmError::Serialization {
+            message: e.to_string(),
+        })
+    }
+}
+
+fn label(k: &KeyPart, dim: &Dimension) -> String {
+    match (k, dim) {
+        (KeyPart::Time(t), Dimension::Time(b)) => b.label(*t),
+        (KeyPart::Label(s), _) => s.clone(),
+        (KeyPart::Time(t), _) => t.to_string(),
+    }
+}
+
+fn scan_missing(cols: &Columns<'_>) -> u64 {
+    let from_mask = cols
+        .present
+        .map_or(0, |p| p.iter().filter(|&&x| !x).count());
+    let from_levels = match cols.answers {
+        Answers::Levels(l) => l.iter().filter(|&&x| x == MISSING).count(),
+        _ => 0,
+    };
+    (from_mask + from_levels) as u64
+}
+
+/// Segments a table in one call: [`SegmentSummary::from_table`] then `finish`.
+///
+/// ```
+/// use cxm_core::metrics::MetricKind;
+/// use cxm_core::segment::{segment, SegmentOptions, SegmentSpec};
+/// use cxm_core::table::{AttributeColumn, Policy, TableBuilder};
+/// let nps: Vec<f64> = (0..100).map(|i| if i % 2 == 0 { 10.0 } else { 2.0 }).collect();
+/// let store: Vec<&str> = (0..100).map(|i| if i % 2 == 0 { "A" } else { "B" }).collect();
+/// let t = TableBuilder::new().nps(&nps[..]).attribute("store", AttributeColumn::Text(&store))
+///     .build(Policy::Reject).unwrap();
+/// let table = segment(&t, &SegmentSpec::new(MetricKind::Nps, &["store"], None),
+///     &SegmentOptions::default()).unwrap();
+/// assert_eq!(table.rows[0].keys, ["A"]);
+/// assert_eq!(table.rows[0].value, 100.0);
+/// assert_eq!(table.rows[1].flag.name(), "worse");
+/// ```
+pub fn segment(
+    table: &ResponseTable,
+    spec: &SegmentSpec,
+    opts: &SegmentOptions,
+) -> Result<SegmentTable> {
+    SegmentSummary::from_table(table, spec)?.finish(opts)
+}
+
+/// How one dimension maps a row to a dense code `0..card`.
+struct DimPlan<'a> {
+    kind: PlanKind<'a>,
+    card: usize,
+}
+
+enum PlanKind<'a> {
+    Codes {
+        codes: Codes<'a>,
+        /// Labels; index `levels.len() − 1` is "(missing)" when `missing_slot`.
+        labels: Vec<String>,
+        missing_slot: bool,
+    },
+    Time {
+        ts: &'a [i64],
+        bucket: TimeBucket,
+        offset: i32,
+        base: i64,
+    },
+}
+
+impl<'a> DimPlan<'a> {
+    fn new(d: &DimColumn<'a>, offset: i32) -> Result<Self> {
+        match d {
+            DimColumn::Codes {
+                name,
+                codes,
+                levels,
+            } => {
+                let n = levels.len() as i64;
+                let mut any_missing = false;
+                for i in 0..codes.len() {
+                    let c = codes.get(i);
+                    if c >= n {
+                        return Err(CxmError::invalid_argument(
+                            "codes",
+                            format!("column `{name}` row {i}: code {c} is not below the number of levels {n}"),
+                        ));
+                    }
+                    any_missing |= c < 0;
+                }
+                let mut labels = levels.clone();
+                if any_missing {
+                    labels.push(MISSING_LEVEL.to_string());
+                }
+                Ok(DimPlan {
+                    card: labels.len().max(1),
+                    kind: PlanKind::Codes {
+                        codes: *codes,
+                        labels,
+                        missing_slot: any_missing,
+                    },
+                })
+            }
+            DimColumn::Time { timestamps, bucket } => {
+                let (card, base) = match bucket {
+                    TimeBucket::Hour => (24, 0),
+                    TimeBucket::Weekday => (7, 0),
+                    TimeBucket::Daypart => (4, 0),
+                    _ => {
+                        let (lo, hi) = timestamps
+                            .par_iter()
+                            .filter(|&&t| t != i64::MIN)
+                            .fold(
+                                || (i64::MAX, i64::MIN),
+                                |(lo, hi), &t| (lo.min(t), hi.max(t)),
+                            )
+                            .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+                        if lo > hi {
+                            (1, 0)
+                        } else {
+                            let klo = bucket.key(lo, offset);
+                            let khi = bucket.key(hi, offset);
+                            (usize::try_from(khi - klo + 1).unwrap_or(usize::MAX), klo)
+                        }
+                    }
+                };
+                Ok(DimPlan {
+                    card,
+                    kind: PlanKind::Time {
+                        ts: timestamps,
+                        bucket: *bucket,
+                        offset,
+                        base,
+                    },
+                })
+            }
+        }
+    }
+
+    /// Dense code of row `i`, or `None` for a bad row (missing timestamp).
+    #[inline(always)]
+    fn code(&self, i: usize) -> Option<usize> {
+        match &self.kind {
+            PlanKind::Codes {
+                codes,
+                missing_slot,
+                ..
+            } => {
+                let c = codes.get(i);
+                if c < 0 {
+                    missing_slot.then_some(self.card - 1)
+                } else {
+                    Some(c as usize)
+                }
+            }
+            PlanKind::Time {
+                ts,
+                bucket,
+                offset,
+                base,
+            } => {
+                let t = ts[i];
+                if t == i64::MIN {
+                    None
+                } else {
+                    Some((bucket.key(t, *offset) - base) as usize)
+                }
+            }
+        }
+    }
+
+    fn key(&self, code: usize) -> KeyPart {
+        match &self.kind {
+            PlanKind::Codes { labels, .. } => {
+                KeyPart::Label(labels.get(code).cloned().unwrap_or_default())
+            }
+            PlanKind::Time { base, .. } => KeyPart::Time(base + code as i64),
+        }
+    }
+}
+
+struct Scan<'s, 'a> {
+    cols: &'s Columns<'a>,
+    scale: Scale,
+    dims: &'s [DimPlan<'a>],
+    dense: bool,
+    cells: usize,
+    levels: usize,
+}
+
+/// Histogram of one chunk: per (cell, level) counts and, with weights, weight sums.
+struct ChunkHist {
+    dense: bool,
+    levels: usize,
+    count: Vec<u64>,
+    weight: Vec<f64>,
+    weight_sq: Vec<f64>,
+    sparse: HashMap<usize, Distribution>,
+    skipped: BTreeMap<SkipReason, usize>,
+    first_bad: Option<CxmError>,
+}
+
+impl ChunkHist {
+    fn empty(dense: bool, cells: usize, levels: usize, weighted: bool) -> Self {
+        let size = if dense { cells * levels } else { 0 };
+        ChunkHist {
+            dense,
+            levels,
+            count: vec![0; size],
+            weight: if weighted {
+                vec![0.0; size]
+            } else {
+                Vec::new()
+            },
+            weight_sq: if weighted {
+                vec![0.0; size]
+            } else {
+                Vec::new()
+            },
+            sparse: HashMap::new(),
+            skipped: BTreeMap::new(),
+            first_bad: None,
+        }
+    }
+
+    fn bad(&mut self, err: CxmError) {
+        *self.skipped.entry(SkipReason::of(&err)).or_insert(0) += 1;
+        if self.first_bad.is_none() {
+            self.first_bad = Some(err);
+        }
+    }
+
+    fn absorb(&mut self, other: ChunkHist) {
+        for (a, b) in self.count.iter_mut().zip(&other.count) {
+            *a += b;
+        }
+        for (a, b) in self.weight.iter_mut().zip(&other.weight) {
+            *a += b;
+        }
+        for (a, b) in self.weight_sq.iter_mut().zip(&other.weight_sq) {
+            *a += b;
+        }
+        // Sparse maps are merged in sorted key order so float sums are deterministic.
+        let mut keys: Vec<usize> = other.sparse.keys().copied().collect();
+        keys.sort_unstable();
+        let mut other_sparse = other.sparse;
+        for k in keys {
+            if let Some(d) = other_sparse.remove(&k) {
+                match self.sparse.get_mut(&k) {
+                    Some(mine) => {
+                        let _ = mine.merge(&d);
+                    }
+                    None => {
+                        self.sparse.insert(k, d);
+                    }
+                }
+            }
+        }
+        for (r, c) in other.skipped {
+            *self.skipped.entry(r).or_insert(0) += c;
+        }
+    }
+
+    fn into_groups(self, dims: &[DimPlan<'_>], scale: Scale) -> Vec<(Vec<KeyPart>, Distribution)> {
+        let key_of = |mut cell: usize| -> Vec<KeyPart> {
+            let mut parts = vec![KeyPart::Time(0); dims.len()];
+            for (j, d) in dims.iter().enumerate().rev() {
+                parts[j] = d.key(cell % d.card);
+                cell /= d.card;
+            }
+            parts
+        };
+        let mut out: Vec<(Vec<KeyPart>, Distribution)> = Vec::new();
+        if self.dense {
+            let weighted = !self.weight.is_empty();
+            for (cell, counts) in self.count.chunks(self.levels).enumerate() {
+                if counts.iter().all(|&c| c == 0) {
+                    continue;
+                }
+                let mut d = Distribution::from_counts(scale, counts);
+                if weighted {
+                    d = Distribution::new(scale);
+                    let base = cell * self.levels;
+                    d.set_sums(
+                        counts,
+                        &self.weight[base..base + self.levels],
+                        &self.weight_sq[base..base + self.levels],
+                    );
+                }
+                out.push((key_of(cell), d));
+            }
+        } else {
+            let mut cells: Vec<(usize, Distribution)> = self.sparse.into_iter().collect();
+            cells.sort_unstable_by_key(|(c, _)| *c);
+            out.extend(cells.into_iter().map(|(c, d)| (key_of(c), d)));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
+impl Scan<'_, '_> {
+    /// Level of row `i`: `Ok(Some)` answer, `Ok(None)` skipped question, `Err` bad value.
+    #[inline(always)]
+    fn level(&self, i: usize) -> Result<Option<u8>> {
+        if let Some(p) = self.cols.present {
+            if !p[i] {
+                return Ok(None);
+            }
+        }
+        let (min, max) = (i64::from(self.scale.min()), i64::from(self.scale.max()));
+        let int = |v: i64| -> Result<Option<u8>> {
+            if v >= min && v <= max {
+                Ok(Some((v - min) as u8))
+            } else {
+                Err(CxmError::InvalidScore {
+                    row: i,
+                    column: self.cols.answer_column.clone(),
+                    value: v as f64,
+                    scale: self.scale,
+                })
+            }
+        };
+        let float = |v: f64| -> Result<Option<u8>> {
+            let l = v as i64;
+            if l as f64 == v && l >= min && l <= max {
+                Ok(Some((l - min) as u8))
+            } else {
+                self.scale.level(v, i, &self.cols.answer_column).map(Some)
+            }
+        };
+        match self.cols.answers {
+            Answers::F64(v) => float(v[i]),
+            Answers::F32(v) => float(f64::from(v[i])),
+            Answers::I64(v) => int(v[i]),
+            Answers::I32(v) => int(i64::from(v[i])),
+            Answers::I16(v) => int(i64::from(v[i])),
+            Answers::I8(v) => int(i64::from(v[i])),
+            Answers::U8(v) => int(i64::from(v[i])),
+            Answers::Levels(v) => {
+                let l = v[i];
+                if l == MISSING {
+                    Ok(None)
+                } else if usize::from(l) < self.levels {
+                    Ok(Some(l))
+                } else {
+                    Err(CxmError::InvalidScore {
+                        row: i,
+                        column: self.cols.answer_column.clone(),
+                        value: f64::from(l) + min as f64,
+                        scale: self.scale,
+                    })
+                }
+            }
+        }
+    }
+
+    fn chunk(&self, start: usize, end: usize) -> ChunkHist {
+        let weighted = self.cols.weights.is_some();
+        let mut h = ChunkHist::empty(self.dense, self.cells, self.levels, weighted);
+        'rows: for i in start..end {
+            let level = match self.level(i) {
+                Ok(Some(l)) => l,
+                Ok(None) => continue,
+                Err(e) => {
+                    h.bad(e);
+                    continue;
+                }
+            };
+            let w = match self.cols.weights {
+                Some(w) => {
+                    let v = w[i];
+                    if !(v.is_finite() && v >= 0.0) {
+                        h.bad(CxmError::InvalidWeight { row: i, value: v });
+                        continue;
+                    }
+                    v
+                }
+                None => 1.0,
+            };
+            let mut cell = 0usize;
+            for d in self.dims {
+                match d.code(i) {
+                    Some(c) => cell = cell * d.card + c,
+                    None => {
+                        h.bad(CxmError::InvalidTimestamp {
+                            row: i,
+                            value: "missing".into(),
+                        });
+                        continue 'rows;
+                    }
+                }
+            }
+            if self.dense {
+                let idx = cell * self.levels + usize::from(level);
+                h.count[idx] += 1;
+                if weighted {
+                    h.weight[idx] += w;
+                    h.weight_sq[idx] += w * w;
+                }
+            } else {
+                h.sparse
+                    .entry(cell)
+                    .or_insert_with(|| Distribution::new(self.scale))
+                    .push_level(level, w);
+            }
+        }
+        h
+    }
+}
+
+/// Options of [`hotspots`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HotspotOptions {
+    pub segment: SegmentOptions,
+    /// Largest number of dimensions combined (1–3, default 3).
+    pub max_depth: usize,
+    /// Number of hotspots returned (default 10).
+    pub top: usize,
+    /// A more specific slice replaces a reported one when it carries at least this share
+    /// of its cost (default 0.8).
+    pub concentration: f64,
+}
+
+impl Default for HotspotOptions {
+    fn default() -> Self {
+        HotspotOptions {
+            segment: SegmentOptions::default(),
+            max_depth: 3,
+            top: 10,
+            concentration: 0.8,
+        }
+    }
+}
+
+/// A slice of the data that costs the overall score points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hotspot {
+    /// `(dimension, label)` pairs defining the slice.
+    pub conditions: Vec<(String, String)>,
+    pub n: u64,
+    pub weighted_n: f64,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub rest: f64,
+    pub diff: f64,
+    /// Points the overall metric would gain if the slice scored like the rest.
+    pub cost: f64,
+    pub p_value: f64,
+    /// Benjamini–Hochberg q-value across every slice tested (all combinations).
+    pub q_value: f64,
+    pub flag: Flag,
+}
+
+impl Hotspot {
+    /// `store=Leeds & daypart=evening`.
+    pub fn describe(&self) -> String {
+        self.conditions
+            .iter()
+            .map(|(d, v)| format!("{d}={v}"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+}
+
+/// Mergeable state of a hotspot search: one [`SegmentSummary`] per dimension combination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HotspotSummary {
+    format_version: u32,
+    combos: Vec<SegmentSummary>,
+}
+
+/// Every combination of 1..=`max_depth` distinct dimensions, in a stable order.
+fn combinations(dims: &[Dimension], max_depth: usize) -> Vec<Vec<Dimension>> {
+    let mut out = Vec::new();
+    fn rec(
+        dims: &[Dimension],
+        start: usize,
+        depth: usize,
+        cur: &mut Vec<Dimension>,
+        out: &mut Vec<Vec<Dimension>>,
+    ) {
+        if !cur.is_empty() {
+            out.push(cur.clone());
+        }
+        if cur.len() == depth {
+            return;
+        }
+        for i in start..dims.len() {
+            cur.push(dims[i].clone());
+            rec(dims, i + 1, depth, cur, out);
+            cur.pop();
+        }
+    }
+    rec(dims, 0, max_depth, &mut Vec::new(), &mut out);
+    out.sort_by_key(|c| c.len());
+    out
+}
+
+impl HotspotSummary {
+    /// Summarises a table for a hotspot search over `spec.dims` combined up to
+    /// `max_depth` at a time.
+    pub fn from_table(table: &ResponseTable, spec: &SegmentSpec, max_depth: usize) -> Result<Self> {
+        if !(1..=3).contains(&max_depth) {
+            return Err(CxmError::invalid_argument(
+                "max_depth",
+                format!("{max_depth} must be 1, 2 or 3"),
+            ));
+        }
+        if spec.dims.is_empty() {
+            return Err(CxmError::invalid_argument(
+                "dims",
+                "hotspot search needs at least one dimension",
+            ));
+        }
+        let combos = combinations(&spec.dims, max_depth);
+        let combos = combos
+            .par_iter()
+            .map(|c| {
+                SegmentSummary::from_table(
+                    table,
+                    &SegmentSpec {
+                        metric: spec.metric,
+                        dims: c.clone(),
+                        utc_offset_minutes: spec.utc_offset_minutes,
+                    },
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(HotspotSummary {
+            format_version: FORMAT_VERSION,
+            combos,
+        })
+    }
+
+    /// Adds another summary built with the same spec.
+    pub fn merge(&mut self, other: &HotspotSummary) -> Result<()> {
+        if self.combos.len() != other.combos.len() {
+            return Err(CxmError::invalid_argument(
+                "other",
+                "hotspot summaries cover different dimensions",
+            ));
+        }
+        for (a, b) in self.combos.iter_mut().zip(&other.combos) {
+            a.merge(b)?;
+        }
+        Ok(())
+    }
+
+    /// Ranks slices by cost and returns the top ones. See [`hotspots`].
+    pub fn finish(&self, opts: &HotspotOptions) -> Result<Vec<Hotspot>> {
+        if !(opts.concentration > 0.0 && opts.concentration <= 1.0) {
+            return Err(CxmError::invalid_argument(
+                "concentration",
+                "must be in (0, 1]",
+            ));
+        }
+        let mut all: Vec<Hotspot> = Vec::new();
+        for s in &self.combos {
+            let t = s.finish(&opts.segment)?;
+            for r in t.rows {
+                if r.flag == Flag::Suppressed || r.p_value.is_nan() {
+                    continue;
+                }
+                all.push(Hotspot {
+                    conditions: t.dims.iter().cloned().zip(r.keys).collect(),
+                    n: r.n,
+                    weighted_n: r.weighted_n,
+                    value: r.value,
+                    low: r.low,
+                    high: r.high,
+                    rest: r.rest,
+                    diff: r.diff,
+                    cost: r.cost,
+                    p_value: r.p_value,
+                    q_value: f64::NAN,
+                    flag: Flag::NotSignificant,
+                });
+            }
+        }
+        let p: Vec<f64> = all.iter().map(|h| h.p_value).collect();
+        for (h, q) in all.iter_mut().zip(benjamini_hochberg(&p)) {
+            h.q_value = q;
+            if q < opts.segment.alpha {
+                h.flag = if h.diff < 0.0 {
+                    Flag::Worse
+                } else {
+                    Flag::Better
+                };
+            }
+        }
+        let mut candidates: Vec<Hotspot> = all
+            .into_iter()
+            .filter(|h| h.flag == Flag::Worse && h.cost > 0.0)
+            .collect();
+        candidates.sort_by(|a, b| {
+            b.cost
+                .total_cmp(&a.cost)
+                .then(a.conditions.len().cmp(&b.conditions.len()))
+                .then(a.conditions.cmp(&b.conditions))
+        });
+        let mut chosen: Vec<Hotspot> = Vec::new();
+        'cand: for c in candidates {
+            for i in 0..chosen.len() {
+                let y = &chosen[i];
+                if is_sub_slice(&y.conditions, &c.conditions) {
+                    // c refines y: same rows means a redundant description; otherwise c
+                    // replaces y when it concentrates most of y's cost.
+                    if c.n != y.n && c.cost >= opts.concentration * y.cost {
+                        chosen[i] = c;
+                        chosen.dedup_by(|a, b| a.conditions == b.conditions);
+                    }
+                    continue 'cand;
+                }
+                if is_sub_slice(&c.conditions, &y.conditions) {
+                    continue 'cand;
+                }
+            }
+            if chosen.len() < opts.top {
+                chosen.push(c);
+            }
+        }
+        chosen.sort_by(|a, b| b.cost.total_cmp(&a.cost));
+        Ok(chosen)
+    }
+}
+
+/// `general`'s conditions are a strict subset of `specific`'s.
+fn is_sub_slice(general: &[(String, String)], specific: &[(String, String)]) -> bool {
+    general.len() < specific.len() && general.iter().all(|g| specific.contains(g))
+}
+
+/// Finds the slices (combinations of 1..=`max_depth` dimensions, including time
+/// buckets) that cost the overall score the most points.
+///
+/// 1. Every combination of dimensions is grouped; groups below `min_n` are skipped.
+/// 2. Each group is tested against the rest; Benjamini–Hochberg runs over **all**
+///    groups of all combinations, so the q-values pay for the whole search.
+/// 3. Significantly worse groups are ranked by `cost = (W_g/W)·(rest − value)`.
+/// 4. Redundancy: a slice that only restates a reported one (same rows) is dropped; a
+///    more specific slice replaces a reported one when it carries at least
+///    `concentration` of its cost (the problem lives there); other refinements and
+///    generalisations of reported slices are left out.
+pub fn hotspots(
+    table: &ResponseTable,
+    spec: &SegmentSpec,
+    opts: &HotspotOptions,
+) -> Result<Vec<Hotspot>> {
+    HotspotSummary::from_table(table, spec, opts.max_depth)?.finish(opts)
+}
+
+/// Checks level-code lengths against [`MAX_LEVELS`] at compile time.
+const _: () = assert!(MAX_LEVELS <= u8::MAX as usize);

@@ -1,0 +1,165 @@
+//! Laws every summary obeys: merging summaries of any split equals the summary of the
+//! whole; Skip accounting adds up to the input; results do not depend on thread count.
+
+use cxm_core::metrics::Scale;
+use cxm_core::metrics::{CesSummary, CsatSummary, MetricKind, NpsSummary};
+use cxm_core::segment::{
+    Answers, Codes, Columns, DimColumn, SegmentOptions, SegmentSpec, SegmentSummary,
+};
+use cxm_core::table::{AttributeColumn, Policy, TableBuilder, TimestampColumn};
+use cxm_core::time::TimeBucket;
+use proptest::prelude::*;
+
+fn rows() -> impl Strategy<Value = Vec<(u8, u8, u8, u8, i64)>> {
+    // (nps, csat, ces, store, timestamp)
+    prop::collection::vec(
+        (
+            0u8..=10,
+            1u8..=5,
+            1u8..=7,
+            0u8..4,
+            1_700_000_000i64..1_760_000_000,
+        ),
+        1..300,
+    )
+}
+
+proptest! {
+    #[test]
+    fn metric_merge_equals_whole(data in rows(), split in 0usize..300) {
+        let split = split.min(data.len());
+        let nps: Vec<f64> = data.iter().map(|r| f64::from(r.0)).collect();
+        let csat: Vec<f64> = data.iter().map(|r| f64::from(r.1)).collect();
+        let ces: Vec<f64> = data.iter().map(|r| f64::from(r.2)).collect();
+        let mut whole = NpsSummary::default();
+        whole.extend(&nps, None).unwrap();
+        let mut a = NpsSummary::default();
+        a.extend(&nps[..split], None).unwrap();
+        let mut b = NpsSummary::default();
+        b.extend(&nps[split..], None).unwrap();
+        a.merge(&b).unwrap();
+        prop_assert_eq!(&a, &whole);
+        let mut wc = CsatSummary::default();
+        wc.extend(&csat, None).unwrap();
+        let mut ac = CsatSummary::default();
+        ac.extend(&csat[..split], None).unwrap();
+        let mut bc = CsatSummary::default();
+        bc.extend(&csat[split..], None).unwrap();
+        ac.merge(&bc).unwrap();
+        prop_assert_eq!(ac, wc);
+        let mut we = CesSummary::default();
+        we.extend(&ces, None).unwrap();
+        let mut ae = CesSummary::default();
+        ae.extend(&ces[..split], None).unwrap();
+        let mut be = CesSummary::default();
+        be.extend(&ces[split..], None).unwrap();
+        ae.merge(&be).unwrap();
+        prop_assert_eq!(ae, we);
+    }
+
+    #[test]
+    fn segment_merge_equals_whole(data in rows(), split in 0usize..300) {
+        let split = split.min(data.len().saturating_sub(1)).max(1).min(data.len());
+        let build = |part: &[(u8, u8, u8, u8, i64)]| {
+            let nps: Vec<f64> = part.iter().map(|r| f64::from(r.0)).collect();
+            let store: Vec<String> = part.iter().map(|r| format!("S{}", r.3)).collect();
+            let store: Vec<&str> = store.iter().map(String::as_str).collect();
+            let ts: Vec<i64> = part.iter().map(|r| r.4).collect();
+            let t = TableBuilder::new()
+                .nps(&nps[..])
+                .attribute("store", AttributeColumn::Text(&store))
+                .timestamp(TimestampColumn::Epoch(&ts))
+                .build(Policy::Reject)
+                .unwrap();
+            let spec = SegmentSpec::new(MetricKind::Nps, &["store"], Some(TimeBucket::Weekday)).utc_offset_minutes(60);
+            SegmentSummary::from_table(&t, &spec).unwrap()
+        };
+        let whole = build(&data);
+        if split < data.len() {
+            let mut a = build(&data[..split]);
+            a.merge(&build(&data[split..])).unwrap();
+            let opts = SegmentOptions { min_n: 1, ..SegmentOptions::default() };
+            let (ta, tw) = (a.finish(&opts).unwrap(), whole.finish(&opts).unwrap());
+            prop_assert_eq!(ta.rows.len(), tw.rows.len());
+            for (x, y) in ta.rows.iter().zip(&tw.rows) {
+                prop_assert_eq!(&x.keys, &y.keys);
+                prop_assert_eq!(x.n, y.n);
+                prop_assert!((x.value - y.value).abs() < 1e-9 || (x.value.is_nan() && y.value.is_nan()));
+            }
+        }
+    }
+
+    #[test]
+    fn skip_accounting_adds_up(values in prop::collection::vec(prop_oneof![
+            Just(f64::NAN), Just(f64::INFINITY), -3.0..14.0f64, (0u8..=10).prop_map(f64::from)], 1..200),
+        weights in prop::collection::vec(prop_oneof![Just(-1.0), Just(f64::NAN), 0.0..3.0f64], 200)) {
+        let w = &weights[..values.len()];
+        let t = TableBuilder::new().nps(&values[..]).weight(w).build(Policy::Skip).unwrap();
+        let r = t.load_report();
+        prop_assert_eq!(r.rows_in, values.len());
+        prop_assert_eq!(r.rows_accepted + r.rows_skipped(), r.rows_in);
+        prop_assert_eq!(t.len(), r.rows_accepted);
+        // The columnar path agrees with the table path.
+        let cols = Columns {
+            metric: MetricKind::Nps, scale: Scale::Nps, answers: Answers::F64(&values),
+            present: None, weights: Some(w), dims: vec![], utc_offset_minutes: 0,
+            answer_column: "nps".into(),
+        };
+        let s = SegmentSummary::from_columns(&cols, Policy::Skip).unwrap();
+        let total = s.total();
+        prop_assert_eq!(total.n() as usize, r.rows_accepted);
+    }
+}
+
+/// Same result with 1 and 2 threads, on enough rows to span several chunks, weighted.
+#[test]
+fn thread_count_independent() {
+    let n = 700_000;
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    let nps: Vec<f64> = (0..n).map(|_| (next() % 11) as f64).collect();
+    let w: Vec<f64> = (0..n).map(|_| (next() % 1000) as f64 / 333.0).collect();
+    let codes: Vec<i16> = (0..n).map(|_| (next() % 250) as i16).collect();
+    let ts: Vec<i64> = (0..n)
+        .map(|_| 1_700_000_000 + (next() % 30_000_000) as i64)
+        .collect();
+    let levels: Vec<String> = (0..250).map(|i| format!("seg{i}")).collect();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let cols = Columns {
+                metric: MetricKind::Nps,
+                scale: Scale::Nps,
+                answers: Answers::F64(&nps),
+                present: None,
+                weights: Some(&w),
+                dims: vec![
+                    DimColumn::Codes {
+                        name: "seg".into(),
+                        codes: Codes::I16(&codes),
+                        levels: levels.clone(),
+                    },
+                    DimColumn::Time {
+                        timestamps: &ts,
+                        bucket: TimeBucket::Month,
+                    },
+                ],
+                utc_offset_minutes: 60,
+                answer_column: "nps".into(),
+            };
+            SegmentSummary::from_columns(&cols, Policy::Reject)
+                .unwrap()
+                .to_json()
+        })
+    };
+    assert_eq!(run(1), run(2));
+    assert_eq!(run(2), run(3));
+}
