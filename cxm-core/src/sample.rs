@@ -1000,7 +1000,7 @@ const ROLE_STORE: &[&str] = &[
     "the supervisor",
     "the woman I spoke to",
     "the man in the electricals section",
-    "the lady at the returns desk",
+    "the lady at the information desk",
 ];
 const ROLE_REMOTE: &[&str] = &[
     "the agent",
@@ -1109,8 +1109,8 @@ const WAIT_NEG_PHONE: &[&str] = &[
     "kept on hold for ages",
     "waited {hold} for someone to pick up",
     "the call queue was a joke",
-    "held for {hold} then cut off",
-    "took {hold} to get through",
+    "on hold for {hold} then cut off",
+    "waited {hold} to get through",
     "on hold forever",
     "stuck in a phone queue for {hold}",
     "hold music for {hold}",
@@ -1118,7 +1118,7 @@ const WAIT_NEG_PHONE: &[&str] = &[
 ];
 const WAIT_NEG_ONLINE: &[&str] = &[
     "waited {days} for a reply",
-    "took {days} to hear back from customer services",
+    "took ages to hear back from customer services",
     "the chat queue was huge",
     "waited {dur} on live chat",
     "took ages to get an answer",
@@ -1128,23 +1128,24 @@ const WAIT_NEG_ONLINE: &[&str] = &[
     "the chat kept saying high wait times",
 ];
 const WAIT_POS_STORE: &[&str] = &[
-    "served straight away",
+    "served straight away, no queue",
     "no queue at all",
-    "in and out in {short}",
+    "in and out in {short}, no waiting",
     "hardly any wait",
-    "quick at the tills",
+    "no queue at the tills",
     "no waiting around",
     "queue moved fast",
+    "short queue, served quickly",
 ];
 const WAIT_POS_PHONE: &[&str] = &[
-    "call answered straight away",
-    "got through really quickly",
+    "call answered straight away, no hold music",
+    "hardly any time on hold",
     "barely any hold time",
     "no wait on the phone",
 ];
 const WAIT_POS_ONLINE: &[&str] = &[
-    "quick reply on chat",
-    "answered within minutes",
+    "quick reply on chat, no waiting",
+    "no wait for a reply",
     "fast response, no waiting",
     "got a reply the same day, no wait",
 ];
@@ -1257,8 +1258,8 @@ const APP_LOGIN: &[&str] = &[
     "login keeps failing on the app",
     "can't sign in to the app",
     "the app logged me out and wouldn't let me back in",
-    "kept getting an error when logging in",
-    "couldn't log in to the app, password reset never arrived",
+    "kept getting an error when logging in to the app",
+    "couldn't log in to the app, password reset email never came",
 ];
 const APP_FREEZE: &[&str] = &[
     "the app froze at checkout",
@@ -1287,7 +1288,7 @@ const WEB_NEG: &[&str] = &[
     "the site crashed when I tried to pay",
     "the website is so clunky",
     "couldn't find anything on the website",
-    "promo code wouldn't apply on the site",
+    "promo code wouldn't work on the site",
 ];
 const WEB_POS: &[&str] = &["website was easy to use", "the site was quick and simple"];
 const DELIVERY_NEG: &[&str] = &[
@@ -1322,7 +1323,7 @@ const REFUND_POS: &[&str] = &[
 
 const GENERIC_POS: &[&str] = &[
     "great experience",
-    "love this place",
+    "love this shop",
     "all good",
     "no complaints",
     "would recommend",
@@ -1425,7 +1426,9 @@ const JOIN_CONTRAST: &[&str] = &[
     " though ",
     ", however ",
 ];
-const END_PUNCT: &[&str] = &[".", ".", ".", "", "", "!", "!!", "..."];
+const END_NEG: &[&str] = &[".", ".", "", "!", "!", "!!", "!!!", "..."];
+const END_NEUTRAL: &[&str] = &[".", ".", ".", "", "", "", "..."];
+const END_POS: &[&str] = &[".", ".", "", "", "!", "!", "!!"];
 
 struct Clause {
     text: String,
@@ -1677,7 +1680,16 @@ fn compose_comment(rng: &mut Rng, c: &CommentCtx) -> (String, u16, u16) {
 
     // Ending punctuation and optional closing remark.
     if body.ends_with(|ch: char| ch.is_ascii_alphanumeric()) {
-        body.push_str(rng.pick(END_PUNCT));
+        let ends: &[&str] = if body.len() <= 4 {
+            &["", "", "", "."]
+        } else if c.nps <= 6 {
+            END_NEG
+        } else if c.nps >= 9 {
+            END_POS
+        } else {
+            END_NEUTRAL
+        };
+        body.push_str(rng.pick(ends));
     }
     if body.len() > 3 && rng.chance(0.15) {
         let closers = match c.nps {
@@ -2017,13 +2029,13 @@ pub fn truths_from(data: &SampleData, config: &SampleConfig) -> Value {
         "realized_costliest_topic": costliest.map(|c| c.0),
         "cost_definition": "mention_share * (nps_non_mentioners - nps_mentioners): overall NPS points that would be regained if mentioners scored like non-mentioners; a mention is any comment phrase about the topic (positive or negative), shares are over all responses",
         "indicative_keywords": {
-            "waiting": ["wait", "queue", "queu", "hold", "ages", "slow", "forever", "quick", "straight away"],
-            "staff": ["staff", "rude", "helpful", "agent", "advisor", "manager", "cashier", "attitude"],
-            "price": ["price", "pricey", "expensive", "value", "cheap", "£", "bargain", "deal"],
-            "cleanliness": ["clean", "dirty", "filthy", "sticky", "mess", "toilets", "spotless", "tidy"],
+            "waiting": ["wait", "queue", "queu", "hold", "ages", "slow"],
+            "staff": ["staff", "rude", "helpful", "unhelpful", "agent", "advisor", "manager", "cashier", "assistant", "supervisor", "team", "polite", "attitude", "clueless", "hung up"],
+            "price": ["price", "pricey", "overpriced", "expensive", "value", "cheap", "£", "bargain", "deal", "offer"],
+            "cleanliness": ["clean", "dirty", "filthy", "sticky", "mess", "toilets", "spotless", "tidy", "rubbish", "bins"],
             "app": ["app", "crash", "log in", "login", "sign in", "froze"],
             "website": ["website", "site", "page"],
-            "delivery": ["delivery", "parcel", "courier", "arrived", "tracking"],
+            "delivery": ["delivery", "parcel", "courier", "arrived", "tracking", "turned up", "day early"],
             "refund": ["refund", "return", "money back"],
         },
         "per_topic": Value::Object(per_topic),
@@ -2307,6 +2319,51 @@ mod tests {
             }
             if topics.contains(&"cleanliness") {
                 assert_eq!(d.channel[i], "in-store");
+            }
+        }
+    }
+
+    fn has_keyword(text: &str, keywords: &[&str]) -> bool {
+        let lower = text.to_lowercase();
+        keywords.iter().any(|kw| {
+            lower.match_indices(kw).any(|(pos, _)| {
+                !lower[..pos]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphabetic)
+            })
+        })
+    }
+
+    #[test]
+    fn documented_keywords_recover_topics() {
+        let cfg = small();
+        let d = generate(&cfg);
+        let t = truths_from(&d, &cfg);
+        let kw = &t["truth_3_costliest_topic"]["indicative_keywords"];
+        for topic in TOPICS {
+            let words: Vec<&str> = kw[topic]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let (mut tp, mut fn_, mut fp, mut tn) = (0usize, 0usize, 0usize, 0usize);
+            for i in 0..d.len() {
+                if d.comment[i].is_empty() {
+                    continue;
+                }
+                let truth = d.comment_topics(i).contains(&topic);
+                match (truth, has_keyword(&d.comment[i], &words)) {
+                    (true, true) => tp += 1,
+                    (true, false) => fn_ += 1,
+                    (false, true) => fp += 1,
+                    (false, false) => tn += 1,
+                }
+            }
+            let recall = tp as f64 / (tp + fn_).max(1) as f64;
+            let fpr = fp as f64 / (fp + tn).max(1) as f64;
+            eprintln!("{topic}: recall {recall:.3} false-positive rate {fpr:.4} (tp {tp} fp {fp})");
+            if topic == "waiting" || topic == "app" {
+                assert!(recall > 0.9 && fpr < 0.01, "{topic}: {recall} {fpr}");
             }
         }
     }

@@ -1085,15 +1085,14 @@ pub struct HotspotSummary {
     combos: Vec<SegmentSummary>,
 }
 
-/// Every combination of 1..=`max_depth` distinct dimensions, in a stable order.
-fn combinations(dims: &[Dimension], max_depth: usize) -> Vec<Vec<Dimension>> {
-    let mut out = Vec::new();
-    fn rec(
-        dims: &[Dimension],
+/// Every combination of 1..=`max_depth` distinct items, shortest first, in a stable order.
+fn index_combinations<T: Clone>(items: &[T], max_depth: usize) -> Vec<Vec<T>> {
+    fn rec<T: Clone>(
+        items: &[T],
         start: usize,
         depth: usize,
-        cur: &mut Vec<Dimension>,
-        out: &mut Vec<Vec<Dimension>>,
+        cur: &mut Vec<T>,
+        out: &mut Vec<Vec<T>>,
     ) {
         if !cur.is_empty() {
             out.push(cur.clone());
@@ -1101,34 +1100,40 @@ fn combinations(dims: &[Dimension], max_depth: usize) -> Vec<Vec<Dimension>> {
         if cur.len() == depth {
             return;
         }
-        for i in start..dims.len() {
-            cur.push(dims[i].clone());
-            rec(dims, i + 1, depth, cur, out);
+        for i in start..items.len() {
+            cur.push(items[i].clone());
+            rec(items, i + 1, depth, cur, out);
             cur.pop();
         }
     }
-    rec(dims, 0, max_depth, &mut Vec::new(), &mut out);
-    out.sort_by_key(|c| c.len());
+    let mut out = Vec::new();
+    rec(items, 0, max_depth, &mut Vec::new(), &mut out);
+    out.sort_by_key(Vec::len);
     out
+}
+
+fn check_depth(max_depth: usize, dims: usize) -> Result<()> {
+    if !(1..=3).contains(&max_depth) {
+        return Err(CxmError::invalid_argument(
+            "max_depth",
+            format!("{max_depth} must be 1, 2 or 3"),
+        ));
+    }
+    if dims == 0 {
+        return Err(CxmError::invalid_argument(
+            "dims",
+            "hotspot search needs at least one dimension",
+        ));
+    }
+    Ok(())
 }
 
 impl HotspotSummary {
     /// Summarises a table for a hotspot search over `spec.dims` combined up to
     /// `max_depth` at a time.
     pub fn from_table(table: &ResponseTable, spec: &SegmentSpec, max_depth: usize) -> Result<Self> {
-        if !(1..=3).contains(&max_depth) {
-            return Err(CxmError::invalid_argument(
-                "max_depth",
-                format!("{max_depth} must be 1, 2 or 3"),
-            ));
-        }
-        if spec.dims.is_empty() {
-            return Err(CxmError::invalid_argument(
-                "dims",
-                "hotspot search needs at least one dimension",
-            ));
-        }
-        let combos = combinations(&spec.dims, max_depth);
+        check_depth(max_depth, spec.dims.len())?;
+        let combos = index_combinations(&spec.dims, max_depth);
         let combos = combos
             .par_iter()
             .map(|c| {
@@ -1145,6 +1150,44 @@ impl HotspotSummary {
         Ok(HotspotSummary {
             format_version: FORMAT_VERSION,
             combos,
+        })
+    }
+
+    /// Summarises borrowed columns (zero-copy binding path) for a hotspot search over
+    /// every combination of 1..=`max_depth` of `cols.dims`.
+    pub fn from_columns(cols: &Columns<'_>, max_depth: usize, policy: Policy) -> Result<Self> {
+        check_depth(max_depth, cols.dims.len())?;
+        let idx: Vec<usize> = (0..cols.dims.len()).collect();
+        let combos = index_combinations(&idx, max_depth)
+            .par_iter()
+            .map(|c| {
+                let sub = Columns {
+                    dims: c.iter().map(|&i| cols.dims[i].clone()).collect(),
+                    ..cols.clone()
+                };
+                SegmentSummary::from_columns(&sub, policy)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(HotspotSummary {
+            format_version: FORMAT_VERSION,
+            combos,
+        })
+    }
+
+    /// Serializes to JSON (with the format version).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Restores a summary written by [`HotspotSummary::to_json`].
+    pub fn from_json(json: &str) -> Result<Self> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| CxmError::Serialization {
+                message: e.to_string(),
+            })?;
+        check_format_version(&value)?;
+        serde_json::from_value(value).map_err(|e| CxmError::Serialization {
+            message: e.to_string(),
         })
     }
 
