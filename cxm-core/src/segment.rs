@@ -1032,7 +1032,7 @@ pub struct HotspotOptions {
     /// Number of hotspots returned (default 10).
     pub top: usize,
     /// A more specific slice replaces a reported one when it carries at least this share
-    /// of its cost (default 0.8).
+    /// of its cost (default 0.5: the larger part of the problem lives there).
     pub concentration: f64,
 }
 
@@ -1042,7 +1042,7 @@ impl Default for HotspotOptions {
             segment: SegmentOptions::default(),
             max_depth: 3,
             top: 10,
-            concentration: 0.8,
+            concentration: 0.5,
         }
     }
 }
@@ -1247,6 +1247,7 @@ impl HotspotSummary {
                 };
             }
         }
+        let sizes = SliceSizes::new(&all);
         let mut candidates: Vec<Hotspot> = all
             .into_iter()
             .filter(|h| h.flag == Flag::Worse && h.cost > 0.0)
@@ -1257,35 +1258,106 @@ impl HotspotSummary {
                 .then(a.conditions.len().cmp(&b.conditions.len()))
                 .then(a.conditions.cmp(&b.conditions))
         });
-        let mut chosen: Vec<Hotspot> = Vec::new();
+        // Each reported slice keeps its family: the slices it replaced or that it explains.
+        let mut chosen: Vec<Reported> = Vec::new();
         'cand: for c in candidates {
-            for i in 0..chosen.len() {
-                let y = &chosen[i];
-                if is_sub_slice(&y.conditions, &c.conditions) {
-                    // c refines y: same rows means a redundant description; otherwise c
-                    // replaces y when it concentrates most of y's cost.
-                    if c.n != y.n && c.cost >= opts.concentration * y.cost {
-                        chosen[i] = c;
-                        chosen.dedup_by(|a, b| a.conditions == b.conditions);
+            for r in chosen.iter_mut() {
+                let c_in_y = sizes.contained(&c, &r.slice);
+                let y_in_c = sizes.contained(&r.slice, &c);
+                if c_in_y && !y_in_c {
+                    // c refines the reported slice: it takes its place when it carries most
+                    // of the cost first reported for this problem.
+                    if c.cost >= opts.concentration * r.anchor_cost {
+                        r.family.push(std::mem::replace(&mut r.slice, c));
                     }
                     continue 'cand;
                 }
-                if is_sub_slice(&c.conditions, &y.conditions) {
+                if y_in_c {
+                    // c restates or generalises the reported slice; when that slice carries
+                    // most of c's cost, c's other refinements are the same problem.
+                    if r.slice.cost >= opts.concentration * c.cost {
+                        r.family.push(c);
+                    }
+                    continue 'cand;
+                }
+                if r.family.iter().any(|f| sizes.contained(&c, f)) {
                     continue 'cand;
                 }
             }
             if chosen.len() < opts.top {
-                chosen.push(c);
+                chosen.push(Reported {
+                    anchor_cost: c.cost,
+                    slice: c,
+                    family: Vec::new(),
+                });
             }
         }
+        let mut chosen: Vec<Hotspot> = chosen.into_iter().map(|r| r.slice).collect();
         chosen.sort_by(|a, b| b.cost.total_cmp(&a.cost));
         Ok(chosen)
     }
 }
 
-/// `general`'s conditions are a strict subset of `specific`'s.
-fn is_sub_slice(general: &[(String, String)], specific: &[(String, String)]) -> bool {
-    general.len() < specific.len() && general.iter().all(|g| specific.contains(g))
+/// A reported hotspot with the slices that belong to the same problem.
+struct Reported {
+    slice: Hotspot,
+    /// Cost of the slice that first reported this problem.
+    anchor_cost: f64,
+    family: Vec<Hotspot>,
+}
+
+/// Row counts of every tested slice, to decide row-set containment between slices:
+/// `rows(a) ⊆ rows(b)` iff the slice `a ∧ b` has as many rows as `a`. This catches
+/// nesting that the conditions alone do not show (a store inside its region, an hour
+/// inside its part of day). Unknown intersections (deeper than the search, or below
+/// `min_n`) count as "not contained".
+struct SliceSizes {
+    n: HashMap<Vec<(String, String)>, u64>,
+}
+
+impl SliceSizes {
+    fn new(all: &[Hotspot]) -> Self {
+        SliceSizes {
+            n: all
+                .iter()
+                .map(|h| (canonical(&h.conditions), h.n))
+                .collect(),
+        }
+    }
+
+    /// `rows(a) ⊆ rows(b)`: every condition of `b` is implied by `a`.
+    fn contained(&self, a: &Hotspot, b: &Hotspot) -> bool {
+        b.conditions
+            .iter()
+            .all(|cond| self.implies(&a.conditions, cond))
+    }
+
+    /// The slice `a` lies inside `cond`: `a` states it, or one of `a`'s conditions lies
+    /// inside it (a store inside its region), or `a ∧ cond` has as many rows as `a`.
+    fn implies(&self, a: &[(String, String)], cond: &(String, String)) -> bool {
+        if a.contains(cond) {
+            return true;
+        }
+        if a.iter().any(|(d, v)| *d == cond.0 && *v != cond.1) {
+            return false; // same dimension, other value: disjoint
+        }
+        let size = |conds: &[(String, String)]| self.n.get(&canonical(conds)).copied();
+        let single = a.iter().any(|x| {
+            let pair = [x.clone(), cond.clone()];
+            size(std::slice::from_ref(x)).is_some_and(|n| size(&pair) == Some(n))
+        });
+        single || {
+            let mut both = a.to_vec();
+            both.push(cond.clone());
+            size(a).is_some_and(|n| size(&both) == Some(n))
+        }
+    }
+}
+
+fn canonical(conditions: &[(String, String)]) -> Vec<(String, String)> {
+    let mut c = conditions.to_vec();
+    c.sort();
+    c
 }
 
 /// Finds the slices (combinations of 1..=`max_depth` dimensions, including time
@@ -1295,10 +1367,15 @@ fn is_sub_slice(general: &[(String, String)], specific: &[(String, String)]) -> 
 /// 2. Each group is tested against the rest; Benjamini–Hochberg runs over **all**
 ///    groups of all combinations, so the q-values pay for the whole search.
 /// 3. Significantly worse groups are ranked by `cost = (W_g/W)·(rest − value)`.
-/// 4. Redundancy: a slice that only restates a reported one (same rows) is dropped; a
-///    more specific slice replaces a reported one when it carries at least
-///    `concentration` of its cost (the problem lives there); other refinements and
-///    generalisations of reported slices are left out.
+/// 4. Redundancy, by row-set containment (so a store nested in its region counts as a
+///    refinement of it), processing slices by decreasing cost:
+///    - a slice inside a reported one replaces it when it carries at least
+///      `concentration` of the cost first reported for that problem (the larger part of
+///      the problem lives there), else it is dropped;
+///    - a slice with the same rows as, or containing, a reported one is dropped, and
+///      joins that problem's family when the reported slice carries at least
+///      `concentration` of its cost;
+///    - a slice inside a member of a reported problem's family is dropped.
 pub fn hotspots(
     table: &ResponseTable,
     spec: &SegmentSpec,
