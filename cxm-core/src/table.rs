@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CxmError, Result};
 use crate::metrics::{check_weight, Distribution, MetricKind, Scale};
+use crate::segment::{Answers, Columns, SegmentSummary};
 use crate::time::parse_timestamp;
 
 /// Level code of a skipped question.
@@ -728,16 +729,25 @@ pub fn distribution_of(
             });
         }
     }
-    let mut d = Distribution::new(scale);
-    for (row, &v) in scores.iter().enumerate() {
-        let level = scale.level(v, row, column)?;
-        let w = match weights {
-            Some(w) => check_weight(w[row], row)?,
-            None => 1.0,
-        };
-        d.push_level(level, w);
+    if scores.is_empty() {
+        return Ok(Distribution::new(scale));
     }
-    Ok(d)
+    // The segment scan with no dimension is the parallel, validated histogram.
+    let cols = Columns {
+        metric: match scale {
+            Scale::Nps => MetricKind::Nps,
+            Scale::Csat { .. } => MetricKind::Csat,
+            Scale::Ces => MetricKind::Ces,
+        },
+        scale,
+        answers: Answers::F64(scores),
+        present: None,
+        weights,
+        dims: Vec::new(),
+        utc_offset_minutes: 0,
+        answer_column: column.to_string(),
+    };
+    Ok(SegmentSummary::from_columns(&cols, Policy::Reject)?.total())
 }
 
 #[cfg(test)]
