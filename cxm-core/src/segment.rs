@@ -31,11 +31,15 @@ use crate::metrics::{
 use crate::table::{LoadReport, Policy, ResponseTable, SkipReason, MISSING, MISSING_LEVEL};
 use crate::time::TimeBucket;
 
-/// Rows per parallel work unit. Fixed so that results never depend on the thread count.
-const CHUNK: usize = 1 << 18;
+/// Bounds of the rows per parallel work unit (see `SegmentSummary::from_columns`).
+const MIN_CHUNK: usize = 1 << 16;
+const MAX_CHUNK: usize = 1 << 20;
+
+/// Chunks histogrammed at once before merging (bounds memory).
+const WAVE: usize = 32;
 
 /// Largest `groups × levels` held in a dense histogram; larger key spaces use a hash map.
-const DENSE_LIMIT: usize = 1 << 20;
+const DENSE_LIMIT: usize = 1 << 18;
 
 /// Default minimum group size below which a group's metric is suppressed.
 pub const DEFAULT_MIN_N: u64 = 30;
@@ -423,6 +427,15 @@ impl SegmentSummary {
             .iter()
             .try_fold(1usize, |acc, d| acc.checked_mul(d.card))
             .unwrap_or(usize::MAX);
+        if cells >= BAD as usize {
+            return Err(CxmError::invalid_argument(
+                "dims",
+                format!(
+                    "the dimensions combine into {cells} possible groups; at most {} are supported",
+                    BAD - 1
+                ),
+            ));
+        }
         let levels = scale.levels();
         let dense = cells.saturating_mul(levels) <= DENSE_LIMIT;
         let scan = Scan {
@@ -433,17 +446,26 @@ impl SegmentSummary {
             cells,
             levels,
         };
-        let parts: Vec<ChunkHist> = (0..len.div_ceil(CHUNK))
-            .into_par_iter()
-            .map(|c| scan.chunk(c * CHUNK, ((c + 1) * CHUNK).min(len)))
-            .collect();
+        // Chunk size depends only on the shape of the input (never on the thread count),
+        // and chunk histograms merge in chunk order: results are bit-identical for any
+        // number of threads. Chunks run in waves to bound memory.
+        let chunk = (cells.saturating_mul(levels).saturating_mul(4))
+            .next_power_of_two()
+            .clamp(MIN_CHUNK, MAX_CHUNK);
+        let chunks = len.div_ceil(chunk);
         let mut total = ChunkHist::empty(dense, cells, levels, cols.weights.is_some());
         let mut first_bad: Option<CxmError> = None;
-        for p in parts {
-            if first_bad.is_none() {
-                first_bad = p.first_bad.clone();
+        for wave in (0..chunks).step_by(WAVE) {
+            let parts: Vec<ChunkHist> = (wave..(wave + WAVE).min(chunks))
+                .into_par_iter()
+                .map(|c| scan.chunk(c * chunk, ((c + 1) * chunk).min(len)))
+                .collect();
+            for p in parts {
+                if first_bad.is_none() {
+                    first_bad = p.first_bad.clone();
+                }
+                total.absorb(p);
             }
-            total.absorb(p);
         }
         if policy == Policy::Reject {
             if let Some(e) = first_bad {
@@ -670,17 +692,25 @@ struct DimPlan<'a> {
 enum PlanKind<'a> {
     Codes {
         codes: Codes<'a>,
-        /// Labels; index `levels.len() − 1` is "(missing)" when `missing_slot`.
+        /// Labels; the last one is "(missing)" when `missing_slot`.
         labels: Vec<String>,
         missing_slot: bool,
     },
     Time {
         ts: &'a [i64],
         bucket: TimeBucket,
-        offset: i32,
+        offset: i64,
+        /// Bucket key of code 0.
         base: i64,
+        /// Code of each local day from `day0` (calendar buckets), so the per-row work is
+        /// one division and one lookup.
+        day_codes: Vec<u32>,
+        day0: i64,
     },
 }
+
+/// Code marking a bad row inside a block's code buffer.
+const BAD: u32 = u32::MAX;
 
 impl<'a> DimPlan<'a> {
     fn new(d: &DimColumn<'a>, offset: i32) -> Result<Self> {
@@ -691,19 +721,19 @@ impl<'a> DimPlan<'a> {
                 levels,
             } => {
                 let n = levels.len() as i64;
-                let mut any_missing = false;
-                for i in 0..codes.len() {
-                    let c = codes.get(i);
-                    if c >= n {
-                        return Err(CxmError::invalid_argument(
-                            "codes",
-                            format!("column `{name}` row {i}: code {c} is not below the number of levels {n}"),
-                        ));
-                    }
-                    any_missing |= c < 0;
+                let (lo, hi) = code_range(codes);
+                if hi >= n {
+                    let row = (0..codes.len()).find(|&i| codes.get(i) >= n).unwrap_or(0);
+                    return Err(CxmError::invalid_argument(
+                        "codes",
+                        format!(
+                            "column `{name}` row {row}: code {hi} is not below the number of levels {n}"
+                        ),
+                    ));
                 }
                 let mut labels = levels.clone();
-                if any_missing {
+                let missing_slot = lo < 0;
+                if missing_slot {
                     labels.push(MISSING_LEVEL.to_string());
                 }
                 Ok(DimPlan {
@@ -711,31 +741,44 @@ impl<'a> DimPlan<'a> {
                     kind: PlanKind::Codes {
                         codes: *codes,
                         labels,
-                        missing_slot: any_missing,
+                        missing_slot,
                     },
                 })
             }
             DimColumn::Time { timestamps, bucket } => {
-                let (card, base) = match bucket {
-                    TimeBucket::Hour => (24, 0),
-                    TimeBucket::Weekday => (7, 0),
-                    TimeBucket::Daypart => (4, 0),
+                let offset = i64::from(offset) * 60;
+                let (lo, hi) = timestamps
+                    .par_iter()
+                    .filter(|&&t| t != i64::MIN)
+                    .fold(
+                        || (i64::MAX, i64::MIN),
+                        |(lo, hi), &t| (lo.min(t), hi.max(t)),
+                    )
+                    .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+                let (card, base, day_codes, day0) = match bucket {
+                    TimeBucket::Hour => (24, 0, Vec::new(), 0),
+                    TimeBucket::Weekday => (7, 0, Vec::new(), 0),
+                    TimeBucket::Daypart => (4, 0, Vec::new(), 0),
+                    _ if lo > hi => (1, 0, Vec::new(), 0),
                     _ => {
-                        let (lo, hi) = timestamps
-                            .par_iter()
-                            .filter(|&&t| t != i64::MIN)
-                            .fold(
-                                || (i64::MAX, i64::MIN),
-                                |(lo, hi), &t| (lo.min(t), hi.max(t)),
-                            )
-                            .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-                        if lo > hi {
-                            (1, 0)
-                        } else {
-                            let klo = bucket.key(lo, offset);
-                            let khi = bucket.key(hi, offset);
-                            (usize::try_from(khi - klo + 1).unwrap_or(usize::MAX), klo)
+                        let day0 = (lo.saturating_add(offset)).div_euclid(SECS_PER_DAY);
+                        let day1 = (hi.saturating_add(offset)).div_euclid(SECS_PER_DAY);
+                        let days = usize::try_from(day1 - day0 + 1).unwrap_or(usize::MAX);
+                        if days > MAX_DAY_TABLE {
+                            return Err(CxmError::invalid_argument(
+                                "timestamps",
+                                format!(
+                                    "timestamps span {days} days; calendar buckets support at most {MAX_DAY_TABLE}"
+                                ),
+                            ));
                         }
+                        let key = |day: i64| bucket.key(day * SECS_PER_DAY, 0);
+                        let base = key(day0);
+                        let day_codes = (0..days as i64)
+                            .map(|d| (key(day0 + d) - base) as u32)
+                            .collect::<Vec<_>>();
+                        let card = day_codes.last().map_or(1, |&c| c as usize + 1);
+                        (card, base, day_codes, day0)
                     }
                 };
                 Ok(DimPlan {
@@ -745,39 +788,73 @@ impl<'a> DimPlan<'a> {
                         bucket: *bucket,
                         offset,
                         base,
+                        day_codes,
+                        day0,
                     },
                 })
             }
         }
     }
 
-    /// Dense code of row `i`, or `None` for a bad row (missing timestamp).
-    #[inline(always)]
-    fn code(&self, i: usize) -> Option<usize> {
+    /// Folds this dimension into the cell ids of rows `start..start + cells.len()`:
+    /// `cell = cell · card + code`, or [`BAD`] for a missing timestamp.
+    fn fold_codes(&self, start: usize, cells: &mut [u32]) {
+        let card = self.card as u32;
         match &self.kind {
             PlanKind::Codes {
                 codes,
                 missing_slot,
                 ..
             } => {
-                let c = codes.get(i);
-                if c < 0 {
-                    missing_slot.then_some(self.card - 1)
-                } else {
-                    Some(c as usize)
+                let missing = if *missing_slot { card - 1 } else { BAD };
+                macro_rules! fold {
+                    ($v:expr) => {
+                        for (cell, &c) in cells.iter_mut().zip(&$v[start..]) {
+                            let c = i64::from(c);
+                            let code = if c < 0 { missing } else { c as u32 };
+                            *cell = if *cell == BAD || code == BAD {
+                                BAD
+                            } else {
+                                *cell * card + code
+                            };
+                        }
+                    };
+                }
+                match codes {
+                    Codes::I8(v) => fold!(v),
+                    Codes::I16(v) => fold!(v),
+                    Codes::I32(v) => fold!(v),
+                    Codes::I64(v) => fold!(v),
+                    Codes::U8(v) => fold!(v),
+                    Codes::U16(v) => fold!(v),
+                    Codes::U32(v) => fold!(v),
                 }
             }
             PlanKind::Time {
                 ts,
                 bucket,
                 offset,
-                base,
+                day_codes,
+                day0,
+                ..
             } => {
-                let t = ts[i];
-                if t == i64::MIN {
-                    None
-                } else {
-                    Some((bucket.key(t, *offset) - base) as usize)
+                for (cell, &t) in cells.iter_mut().zip(&ts[start..]) {
+                    if t == i64::MIN || *cell == BAD {
+                        *cell = BAD;
+                        continue;
+                    }
+                    let local = t + offset;
+                    let code = match bucket {
+                        TimeBucket::Hour => (local.rem_euclid(SECS_PER_DAY) / 3600) as u32,
+                        TimeBucket::Weekday => {
+                            ((local.div_euclid(SECS_PER_DAY) + 3).rem_euclid(7)) as u32
+                        }
+                        TimeBucket::Daypart => {
+                            DAYPART_OF_HOUR[(local.rem_euclid(SECS_PER_DAY) / 3600) as usize]
+                        }
+                        _ => day_codes[(local.div_euclid(SECS_PER_DAY) - day0) as usize],
+                    };
+                    *cell = *cell * card + code;
                 }
             }
         }
@@ -793,6 +870,40 @@ impl<'a> DimPlan<'a> {
     }
 }
 
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Largest span of days a calendar bucket may cover (about 27,000 years).
+const MAX_DAY_TABLE: usize = 10_000_000;
+
+/// `TimeBucket::Daypart` key of each hour (night 0, morning 1, afternoon 2, evening 3).
+const DAYPART_OF_HOUR: [u32; 24] = [
+    0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 0, 0,
+];
+
+/// Smallest and largest code (parallel scan).
+fn code_range(codes: &Codes<'_>) -> (i64, i64) {
+    macro_rules! range {
+        ($v:expr) => {
+            $v.par_chunks(1 << 16)
+                .map(|c| {
+                    c.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| {
+                        (lo.min(i64::from(x)), hi.max(i64::from(x)))
+                    })
+                })
+                .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)))
+        };
+    }
+    match codes {
+        Codes::I8(v) => range!(v),
+        Codes::I16(v) => range!(v),
+        Codes::I32(v) => range!(v),
+        Codes::I64(v) => range!(v),
+        Codes::U8(v) => range!(v),
+        Codes::U16(v) => range!(v),
+        Codes::U32(v) => range!(v),
+    }
+}
+
 struct Scan<'s, 'a> {
     cols: &'s Columns<'a>,
     scale: Scale,
@@ -802,7 +913,7 @@ struct Scan<'s, 'a> {
     levels: usize,
 }
 
-/// Histogram of one chunk: per (cell, level) counts and, with weights, weight sums.
+/// Histogram of one block: per (cell, level) counts and, with weights, weight sums.
 struct ChunkHist {
     dense: bool,
     levels: usize,
@@ -855,18 +966,15 @@ impl ChunkHist {
             *a += b;
         }
         // Sparse maps are merged in sorted key order so float sums are deterministic.
-        let mut keys: Vec<usize> = other.sparse.keys().copied().collect();
-        keys.sort_unstable();
-        let mut other_sparse = other.sparse;
-        for k in keys {
-            if let Some(d) = other_sparse.remove(&k) {
-                match self.sparse.get_mut(&k) {
-                    Some(mine) => {
-                        let _ = mine.merge(&d);
-                    }
-                    None => {
-                        self.sparse.insert(k, d);
-                    }
+        let mut cells: Vec<(usize, Distribution)> = other.sparse.into_iter().collect();
+        cells.sort_unstable_by_key(|(c, _)| *c);
+        for (k, d) in cells {
+            match self.sparse.get_mut(&k) {
+                Some(mine) => {
+                    let _ = mine.merge(&d);
+                }
+                None => {
+                    self.sparse.insert(k, d);
                 }
             }
         }
@@ -893,7 +1001,6 @@ impl ChunkHist {
                 }
                 let mut d = Distribution::from_counts(scale, counts);
                 if weighted {
-                    d = Distribution::new(scale);
                     let base = cell * self.levels;
                     d.set_sums(
                         counts,
@@ -913,111 +1020,147 @@ impl ChunkHist {
     }
 }
 
+/// Level code marking a bad answer inside a block's level buffer.
+const BAD_LEVEL: u8 = u8::MAX - 1;
+
+/// Rows per inner batch of a block: the per-row buffers stay in L1/L2 cache.
+const BATCH: usize = 1 << 12;
+
 impl Scan<'_, '_> {
-    /// Level of row `i`: `Ok(Some)` answer, `Ok(None)` skipped question, `Err` bad value.
-    #[inline(always)]
-    fn level(&self, i: usize) -> Result<Option<u8>> {
-        if let Some(p) = self.cols.present {
-            if !p[i] {
-                return Ok(None);
+    /// Level codes of rows `start..start + out.len()`: answer − min, [`MISSING`] for a
+    /// skipped question, [`BAD_LEVEL`] for an invalid answer.
+    fn levels_into(&self, start: usize, out: &mut [u8]) {
+        let (min, max) = (i64::from(self.scale.min()), i64::from(self.scale.max()));
+        macro_rules! ints {
+            ($v:expr) => {
+                for (o, &x) in out.iter_mut().zip(&$v[start..]) {
+                    let x = i64::from(x);
+                    *o = if x >= min && x <= max {
+                        (x - min) as u8
+                    } else {
+                        BAD_LEVEL
+                    };
+                }
+            };
+        }
+        macro_rules! floats {
+            ($v:expr) => {
+                for (o, &x) in out.iter_mut().zip(&$v[start..]) {
+                    let x = f64::from(x);
+                    let l = x as i64;
+                    *o = if l as f64 == x && l >= min && l <= max {
+                        (l - min) as u8
+                    } else {
+                        BAD_LEVEL
+                    };
+                }
+            };
+        }
+        match self.cols.answers {
+            Answers::F64(v) => floats!(v),
+            Answers::F32(v) => floats!(v),
+            Answers::I64(v) => ints!(v),
+            Answers::I32(v) => ints!(v),
+            Answers::I16(v) => ints!(v),
+            Answers::I8(v) => ints!(v),
+            Answers::U8(v) => ints!(v),
+            Answers::Levels(v) => {
+                let n = self.levels as u8;
+                for (o, &l) in out.iter_mut().zip(&v[start..]) {
+                    *o = if l == MISSING || l < n { l } else { BAD_LEVEL };
+                }
             }
         }
-        let (min, max) = (i64::from(self.scale.min()), i64::from(self.scale.max()));
-        let int = |v: i64| -> Result<Option<u8>> {
-            if v >= min && v <= max {
-                Ok(Some((v - min) as u8))
-            } else {
-                Err(CxmError::InvalidScore {
-                    row: i,
-                    column: self.cols.answer_column.clone(),
-                    value: v as f64,
-                    scale: self.scale,
-                })
-            }
-        };
-        let float = |v: f64| -> Result<Option<u8>> {
-            let l = v as i64;
-            if l as f64 == v && l >= min && l <= max {
-                Ok(Some((l - min) as u8))
-            } else {
-                self.scale.level(v, i, &self.cols.answer_column).map(Some)
-            }
-        };
-        match self.cols.answers {
-            Answers::F64(v) => float(v[i]),
-            Answers::F32(v) => float(f64::from(v[i])),
-            Answers::I64(v) => int(v[i]),
-            Answers::I32(v) => int(i64::from(v[i])),
-            Answers::I16(v) => int(i64::from(v[i])),
-            Answers::I8(v) => int(i64::from(v[i])),
-            Answers::U8(v) => int(i64::from(v[i])),
-            Answers::Levels(v) => {
-                let l = v[i];
-                if l == MISSING {
-                    Ok(None)
-                } else if usize::from(l) < self.levels {
-                    Ok(Some(l))
-                } else {
-                    Err(CxmError::InvalidScore {
-                        row: i,
-                        column: self.cols.answer_column.clone(),
-                        value: f64::from(l) + min as f64,
-                        scale: self.scale,
-                    })
+        if let Some(p) = self.cols.present {
+            for (o, &present) in out.iter_mut().zip(&p[start..]) {
+                if !present {
+                    *o = MISSING;
                 }
             }
         }
     }
 
+    /// The error for row `i`, whose answer was found invalid.
+    fn answer_error(&self, i: usize) -> CxmError {
+        let value = match self.cols.answers {
+            Answers::F64(v) => v[i],
+            Answers::F32(v) => f64::from(v[i]),
+            Answers::I64(v) => v[i] as f64,
+            Answers::I32(v) => f64::from(v[i]),
+            Answers::I16(v) => f64::from(v[i]),
+            Answers::I8(v) => f64::from(v[i]),
+            Answers::U8(v) => f64::from(v[i]),
+            Answers::Levels(v) => f64::from(v[i]) + f64::from(self.scale.min()),
+        };
+        match self.scale.level(value, i, &self.cols.answer_column) {
+            Err(e) => e,
+            Ok(_) => CxmError::InvalidScore {
+                row: i,
+                column: self.cols.answer_column.clone(),
+                value,
+                scale: self.scale,
+            },
+        }
+    }
+
+    /// Histograms rows `start..end`, in batches of [`BATCH`] rows, column at a time.
     fn chunk(&self, start: usize, end: usize) -> ChunkHist {
-        let weighted = self.cols.weights.is_some();
-        let mut h = ChunkHist::empty(self.dense, self.cells, self.levels, weighted);
-        'rows: for i in start..end {
-            let level = match self.level(i) {
-                Ok(Some(l)) => l,
-                Ok(None) => continue,
-                Err(e) => {
-                    h.bad(e);
+        let weights = self.cols.weights;
+        let mut h = ChunkHist::empty(self.dense, self.cells, self.levels, weights.is_some());
+        let mut levels = vec![0u8; BATCH];
+        let mut cells = vec![0u32; BATCH];
+        let mut b = start;
+        while b < end {
+            let len = BATCH.min(end - b);
+            let (levels, cells) = (&mut levels[..len], &mut cells[..len]);
+            self.levels_into(b, levels);
+            cells.fill(0);
+            for d in self.dims {
+                d.fold_codes(b, cells);
+            }
+            for (j, (&l, &cell)) in levels.iter().zip(cells.iter()).enumerate() {
+                let i = b + j;
+                if l == MISSING {
                     continue;
                 }
-            };
-            let w = match self.cols.weights {
-                Some(w) => {
-                    let v = w[i];
-                    if !(v.is_finite() && v >= 0.0) {
-                        h.bad(CxmError::InvalidWeight { row: i, value: v });
-                        continue;
-                    }
-                    v
+                if l == BAD_LEVEL {
+                    h.bad(self.answer_error(i));
+                    continue;
                 }
-                None => 1.0,
-            };
-            let mut cell = 0usize;
-            for d in self.dims {
-                match d.code(i) {
-                    Some(c) => cell = cell * d.card + c,
-                    None => {
-                        h.bad(CxmError::InvalidTimestamp {
-                            row: i,
-                            value: "missing".into(),
-                        });
-                        continue 'rows;
+                let w = match weights {
+                    Some(w) => {
+                        let v = w[i];
+                        if !(v.is_finite() && v >= 0.0) {
+                            h.bad(CxmError::InvalidWeight { row: i, value: v });
+                            continue;
+                        }
+                        v
                     }
+                    None => 1.0,
+                };
+                if cell == BAD {
+                    h.bad(CxmError::InvalidTimestamp {
+                        row: i,
+                        value: "missing".into(),
+                    });
+                    continue;
+                }
+                let cell = cell as usize;
+                if self.dense {
+                    let idx = cell * self.levels + usize::from(l);
+                    h.count[idx] += 1;
+                    if weights.is_some() {
+                        h.weight[idx] += w;
+                        h.weight_sq[idx] += w * w;
+                    }
+                } else {
+                    h.sparse
+                        .entry(cell)
+                        .or_insert_with(|| Distribution::new(self.scale))
+                        .push_level(l, w);
                 }
             }
-            if self.dense {
-                let idx = cell * self.levels + usize::from(level);
-                h.count[idx] += 1;
-                if weighted {
-                    h.weight[idx] += w;
-                    h.weight_sq[idx] += w * w;
-                }
-            } else {
-                h.sparse
-                    .entry(cell)
-                    .or_insert_with(|| Distribution::new(self.scale))
-                    .push_level(level, w);
-            }
+            b += len;
         }
         h
     }

@@ -114,7 +114,7 @@ proptest! {
 /// Same result with 1 and 2 threads, on enough rows to span several chunks, weighted.
 #[test]
 fn thread_count_independent() {
-    let n = 700_000;
+    let n = 700_000; // several scan chunks
     let mut state = 12345u64;
     let mut next = || {
         state = state
