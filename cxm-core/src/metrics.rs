@@ -673,19 +673,17 @@ impl<M: Metric + Serialize + serde::de::DeserializeOwned> Summary<M> {
 
     /// Restores a summary written by [`Summary::to_json`], checking the format version.
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| CxmError::Serialization {
-                message: e.to_string(),
-            })?;
-        check_format_version(&value)?;
-        serde_json::from_value(value).map_err(|e| CxmError::Serialization {
-            message: e.to_string(),
-        })
+        from_versioned_json(json)
     }
 }
 
-/// Fails unless a serialized summary carries `format_version == FORMAT_VERSION`.
-pub(crate) fn check_format_version(value: &serde_json::Value) -> Result<()> {
+/// Decodes a serialized summary, checking `format_version == FORMAT_VERSION` first so a
+/// summary from another version fails with [`CxmError::FormatVersion`].
+pub(crate) fn from_versioned_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    let serialization = |e: serde_json::Error| CxmError::Serialization {
+        message: e.to_string(),
+    };
+    let value: serde_json::Value = serde_json::from_str(json).map_err(serialization)?;
     let found = value
         .get("format_version")
         .and_then(|v| v.as_u64())
@@ -698,7 +696,7 @@ pub(crate) fn check_format_version(value: &serde_json::Value) -> Result<()> {
             expected: FORMAT_VERSION,
         });
     }
-    Ok(())
+    serde_json::from_value(value).map_err(serialization)
 }
 
 /// Which headline number a metric contributes to segment tables and comparisons.

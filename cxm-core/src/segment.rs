@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CxmError, Result};
 use crate::interval::{benjamini_hochberg, check_confidence, Interval};
 use crate::metrics::{
-    check_format_version, compare, headline, Distribution, MetricKind, MetricOptions, NpsInterval,
+    compare, from_versioned_json, headline, Distribution, MetricKind, MetricOptions, NpsInterval,
     Scale, FORMAT_VERSION, MAX_LEVELS,
 };
 use crate::table::{LoadReport, Policy, ResponseTable, SkipReason, MISSING, MISSING_LEVEL};
@@ -629,14 +629,7 @@ impl SegmentSummary {
 
     /// Restores a summary written by [`SegmentSummary::to_json`].
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| CxmError::Serialization {
-                message: e.to_string(),
-            })?;
-        check_format_version(&value)?;
-        serde_json::from_value(value).map_err(|e| CxmError::Serialization {
-            message: e.to_string(),
-        })
+        from_versioned_json(json)
     }
 }
 
@@ -1324,14 +1317,7 @@ impl HotspotSummary {
 
     /// Restores a summary written by [`HotspotSummary::to_json`].
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| CxmError::Serialization {
-                message: e.to_string(),
-            })?;
-        check_format_version(&value)?;
-        serde_json::from_value(value).map_err(|e| CxmError::Serialization {
-            message: e.to_string(),
-        })
+        from_versioned_json(json)
     }
 
     /// Adds another summary built with the same spec.
