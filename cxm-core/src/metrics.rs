@@ -671,9 +671,21 @@ impl<M: Metric + Serialize + serde::de::DeserializeOwned> Summary<M> {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Restores a summary written by [`Summary::to_json`], checking the format version.
+    /// Restores a summary written by [`Summary::to_json`], checking the format version
+    /// and that the stored distribution is on this metric's scale (a CES summary does
+    /// not load as an NPS one).
     pub fn from_json(json: &str) -> Result<Self> {
-        from_versioned_json(json)
+        let s: Self = from_versioned_json(json)?;
+        if s.dist.scale() != s.metric.scale() {
+            return Err(CxmError::Serialization {
+                message: format!(
+                    "summary holds {} answers, expected {}",
+                    s.dist.scale(),
+                    s.metric.scale()
+                ),
+            });
+        }
+        Ok(s)
     }
 }
 
@@ -963,6 +975,18 @@ mod tests {
             CsatSummary::from_json(&bumped),
             Err(CxmError::FormatVersion { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn json_of_another_metric_is_rejected() {
+        let mut ces = CesSummary::default();
+        ces.push(7.0, 1.0).unwrap();
+        let e = NpsSummary::from_json(&ces.to_json()).unwrap_err();
+        assert!(matches!(e, CxmError::Serialization { .. }), "{e}");
+        let csat7 = CsatSummary::new(Csat { points: 7 });
+        let mut json = csat7.to_json();
+        json = json.replacen("\"points\":7", "\"points\":5", 1);
+        assert!(CsatSummary::from_json(&json).is_err());
     }
 
     #[test]

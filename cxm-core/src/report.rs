@@ -10,10 +10,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::metrics::{
-    Ces, CesResult, CesSummary, Csat, CsatResult, CsatSummary, Distribution, MetricKind,
-    MetricOptions, Nps, NpsResult, NpsSummary, Scale,
-};
+use crate::metrics::{CesResult, CsatResult, MetricKind, MetricOptions, NpsResult};
 use crate::segment::{
     hotspots, segment, Dimension, Flag, Hotspot, HotspotOptions, SegmentOptions, SegmentSpec,
     SegmentTable,
@@ -69,27 +66,18 @@ pub fn analyze(table: &ResponseTable, config: &ReportConfig) -> Result<Report> {
         small_n: config.segment.min_n,
         nps_interval: config.segment.nps_interval,
     };
-    let dist = |kind: MetricKind| -> Result<Option<Distribution>> {
-        if table.levels(kind).is_none() {
-            return Ok(None);
-        }
-        let d = table.distribution(kind)?;
-        Ok((d.weighted_n() > 0.0).then_some(d))
+    // A metric is reported when its column exists and holds answers with weight.
+    let has = |kind: MetricKind| -> Result<bool> {
+        Ok(table.levels(kind).is_some() && table.distribution(kind)?.weighted_n() > 0.0)
     };
-    let nps = dist(MetricKind::Nps)?
-        .map(|d| NpsSummary::from_distribution(Nps, d)?.finish(&mopts))
+    let nps = has(MetricKind::Nps)?
+        .then(|| table.nps(&mopts))
         .transpose()?;
-    let csat = dist(MetricKind::Csat)?
-        .map(|d| {
-            let points = match d.scale() {
-                Scale::Csat { points } => points,
-                _ => Csat::default().points,
-            };
-            CsatSummary::from_distribution(Csat { points }, d)?.finish(&mopts)
-        })
+    let csat = has(MetricKind::Csat)?
+        .then(|| table.csat(&mopts))
         .transpose()?;
-    let ces = dist(MetricKind::Ces)?
-        .map(|d| CesSummary::from_distribution(Ces, d)?.finish(&mopts))
+    let ces = has(MetricKind::Ces)?
+        .then(|| table.ces(&mopts))
         .transpose()?;
     let metric = config.metric.unwrap_or(if nps.is_some() {
         MetricKind::Nps

@@ -1343,12 +1343,15 @@ impl HotspotSummary {
             ));
         }
         let mut all: Vec<Hotspot> = Vec::new();
+        let mut dists: Vec<&Distribution> = Vec::new();
         for s in &self.combos {
             let t = s.finish(&opts.segment)?;
-            for r in t.rows {
+            // `finish` emits one row per group, in group order.
+            for (r, (_, dist)) in t.rows.into_iter().zip(&s.groups) {
                 if r.flag == Flag::Suppressed || r.p_value.is_nan() {
                     continue;
                 }
+                dists.push(dist);
                 all.push(Hotspot {
                     conditions: t.dims.iter().cloned().zip(r.keys).collect(),
                     n: r.n,
@@ -1377,27 +1380,46 @@ impl HotspotSummary {
             }
         }
         let sizes = SliceSizes::new(&all);
-        let mut candidates: Vec<Hotspot> = all
+        let mopts = opts.segment.check()?;
+        let metric = self.combos.first().map_or(MetricKind::Nps, |s| s.metric);
+        let mut candidates: Vec<(Hotspot, &Distribution)> = all
             .into_iter()
-            .filter(|h| h.flag == Flag::Worse && h.cost > 0.0)
+            .zip(dists)
+            .filter(|(h, _)| h.flag == Flag::Worse && h.cost > 0.0)
             .collect();
-        candidates.sort_by(|a, b| {
+        candidates.sort_by(|(a, _), (b, _)| {
             b.cost
                 .total_cmp(&a.cost)
                 .then(a.conditions.len().cmp(&b.conditions.len()))
                 .then(a.conditions.cmp(&b.conditions))
         });
+        // A refinement c of a reported slice y is only more specific in substance when c
+        // scores significantly worse than the rest of y (y ∖ c).
+        let worse_than_remainder = |c: &Distribution, y: &Distribution| -> Result<bool> {
+            let remainder = y.minus(c);
+            if remainder.n() == 0 || remainder.weighted_n() <= 0.0 {
+                return Ok(true);
+            }
+            let hc = headline(metric, c, &mopts)?;
+            let hr = headline(metric, &remainder, &mopts)?;
+            let cmp = compare(&hc, &hr, opts.segment.confidence)?;
+            Ok(cmp.diff < 0.0 && cmp.p_value < opts.segment.alpha)
+        };
         // Each reported slice keeps its family: the slices it replaced or that it explains.
         let mut chosen: Vec<Reported> = Vec::new();
-        'cand: for c in candidates {
+        'cand: for (c, c_dist) in candidates {
             for r in chosen.iter_mut() {
                 let c_in_y = sizes.contained(&c, &r.slice);
                 let y_in_c = sizes.contained(&r.slice, &c);
                 if c_in_y && !y_in_c {
                     // c refines the reported slice: it takes its place when it carries most
-                    // of the cost first reported for this problem.
-                    if c.cost >= opts.concentration * r.anchor_cost {
+                    // of the cost first reported for this problem and is significantly
+                    // worse than the rest of that slice.
+                    if c.cost >= opts.concentration * r.anchor_cost
+                        && worse_than_remainder(c_dist, r.dist)?
+                    {
                         r.family.push(std::mem::replace(&mut r.slice, c));
+                        r.dist = c_dist;
                     }
                     continue 'cand;
                 }
@@ -1417,6 +1439,7 @@ impl HotspotSummary {
                 chosen.push(Reported {
                     anchor_cost: c.cost,
                     slice: c,
+                    dist: c_dist,
                     family: Vec::new(),
                 });
             }
@@ -1428,8 +1451,9 @@ impl HotspotSummary {
 }
 
 /// A reported hotspot with the slices that belong to the same problem.
-struct Reported {
+struct Reported<'d> {
     slice: Hotspot,
+    dist: &'d Distribution,
     /// Cost of the slice that first reported this problem.
     anchor_cost: f64,
     family: Vec<Hotspot>,
@@ -1500,7 +1524,8 @@ fn canonical(conditions: &[(String, String)]) -> Vec<(String, String)> {
 ///    refinement of it), processing slices by decreasing cost:
 ///    - a slice inside a reported one replaces it when it carries at least
 ///      `concentration` of the cost first reported for that problem (the larger part of
-///      the problem lives there), else it is dropped;
+///      the problem lives there) and scores significantly worse (at `alpha`) than the
+///      reported slice's other rows; else it is dropped;
 ///    - a slice with the same rows as, or containing, a reported one is dropped, and
 ///      joins that problem's family when the reported slice carries at least
 ///      `concentration` of its cost;

@@ -16,7 +16,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CxmError, Result};
-use crate::metrics::{check_weight, Distribution, MetricKind, Scale};
+use crate::metrics::{
+    check_weight, Ces, CesResult, Csat, CsatResult, Distribution, MetricKind, MetricOptions, Nps,
+    NpsResult, Scale, Summary,
+};
 use crate::segment::{Answers, Columns, SegmentSummary};
 use crate::time::parse_timestamp;
 
@@ -253,6 +256,24 @@ impl ResponseTable {
             out.push("respondent_id".into());
         }
         out
+    }
+
+    /// NPS of the whole table (weighted when the table has weights).
+    pub fn nps(&self, opts: &MetricOptions) -> Result<NpsResult> {
+        Summary::from_distribution(Nps, self.distribution(MetricKind::Nps)?)?.finish(opts)
+    }
+
+    /// CSAT of the whole table.
+    pub fn csat(&self, opts: &MetricOptions) -> Result<CsatResult> {
+        let metric = Csat {
+            points: self.csat_points,
+        };
+        Summary::from_distribution(metric, self.distribution(MetricKind::Csat)?)?.finish(opts)
+    }
+
+    /// CES of the whole table.
+    pub fn ces(&self, opts: &MetricOptions) -> Result<CesResult> {
+        Summary::from_distribution(Ces, self.distribution(MetricKind::Ces)?)?.finish(opts)
     }
 
     /// The distribution of a metric's answers over the whole table.

@@ -96,16 +96,39 @@ fn hotspots_recover_the_planted_slice() {
         .collect();
     let slice_nps = truth["realized"]["slice_nps"].as_f64().unwrap();
     let t = table();
-    let mut dims: Vec<Dimension> = ["store", "region", "channel", "touchpoint"]
-        .map(|a| Dimension::Attribute(a.into()))
-        .to_vec();
-    dims.extend([TimeBucket::Weekday, TimeBucket::Daypart, TimeBucket::Hour].map(Dimension::Time));
-    let spec = SegmentSpec {
-        metric: MetricKind::Nps,
-        dims,
-        utc_offset_minutes: offset,
-    };
-    let spots = hotspots(&t, &spec, &HotspotOptions::default()).unwrap();
+    // Two searches: every attribute with weekday, daypart and hour; and the set a C
+    // caller used (no region, no hour). Both must surface the planted slice.
+    for (attrs, buckets) in [
+        (
+            &["store", "region", "channel", "touchpoint"][..],
+            &[TimeBucket::Weekday, TimeBucket::Daypart, TimeBucket::Hour][..],
+        ),
+        (
+            &["store", "channel", "touchpoint"][..],
+            &[TimeBucket::Weekday, TimeBucket::Daypart][..],
+        ),
+    ] {
+        let mut dims: Vec<Dimension> = attrs
+            .iter()
+            .map(|a| Dimension::Attribute(a.to_string()))
+            .collect();
+        dims.extend(buckets.iter().copied().map(Dimension::Time));
+        let spec = SegmentSpec {
+            metric: MetricKind::Nps,
+            dims,
+            utc_offset_minutes: offset,
+        };
+        let spots = hotspots(&t, &spec, &HotspotOptions::default()).unwrap();
+        check_planted(&spots, store, &hours, slice_nps);
+    }
+}
+
+fn check_planted(
+    spots: &[cxm_core::segment::Hotspot],
+    store: &str,
+    hours: &[String],
+    slice_nps: f64,
+) {
     let found = spots.iter().find(|h| {
         h.conditions.iter().any(|(d, v)| d == "store" && v == store)
             && h.conditions.iter().any(|(d, v)| {
