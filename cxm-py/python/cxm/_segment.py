@@ -1,0 +1,460 @@
+"""Segmentation and hotspot search over pandas DataFrames or response tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import pandas as pd
+
+from cxm import _columns, _cxm
+from cxm._table import ResponseTable
+from cxm.exceptions import FormatVersionError, MissingColumnError, SerializationError
+
+__all__ = [
+    "segment",
+    "segment_summary",
+    "hotspots",
+    "hotspot_summary",
+    "SegmentSummary",
+    "HotspotSummary",
+]
+
+Names = Union[str, Sequence[str], None]
+Data = Union[pd.DataFrame, ResponseTable]
+
+#: Columns of a segment table after the key columns (the metric's column is its name).
+_SEGMENT_COLUMNS = ("n", "{metric}", "low", "high", "diff", "p_value", "q_value", "flag", "weighted_n", "n_eff",
+                    "rest", "cost")
+_HOTSPOT_COLUMNS = ("segment", "depth", "n", "{metric}", "low", "high", "rest", "diff", "cost", "p_value",
+                    "q_value", "flag", "weighted_n")
+
+
+def _metric(metric: Any) -> str:
+    if not isinstance(metric, str) or metric.lower() not in ("nps", "csat", "ces"):
+        raise _columns.invalid_argument("metric", f"`{metric}` is not one of nps, csat, ces")
+    return metric.lower()
+
+
+def _column(df: pd.DataFrame, name: str) -> pd.Series:
+    if name not in df.columns:
+        available = ", ".join(map(str, df.columns))
+        raise MissingColumnError(f"column `{name}` not found (available: {available})", column=name,
+                                 available=available)
+    column = df[name]
+    if isinstance(column, pd.DataFrame):
+        raise _columns.invalid_argument(name, "the DataFrame has several columns of this name")
+    return column
+
+
+def _check_names(dims: List[str], metric: str, reserved: Sequence[str]) -> None:
+    taken = {c.format(metric=metric) for c in reserved}
+    for d in dims:
+        if d in taken:
+            raise _columns.invalid_argument("by", f"dimension `{d}` clashes with the output column of that name")
+    if len(set(dims)) != len(dims):
+        raise _columns.invalid_argument("by", f"dimensions {dims} repeat a name")
+
+
+class _Prepared:
+    """Arguments of a segment / hotspot call resolved against the data."""
+
+    def __init__(
+        self,
+        data: Data,
+        metric: Any,
+        by: Names,
+        time: Optional[str],
+        bucket: Names,
+        utc_offset: Any,
+        weights: Optional[str],
+        score: Optional[str],
+        csat_points: int,
+        policy: str,
+    ) -> None:
+        self.metric = _metric(metric)
+        self.by = _columns.names(by, "by")
+        self.buckets = [b.lower() for b in _columns.names(bucket, "bucket")]
+        self.dims = self.by + self.buckets
+        if len(set(self.dims)) != len(self.dims):
+            raise _columns.invalid_argument("by", f"dimensions {self.dims} repeat a name")
+        self.offset = _columns.utc_offset_minutes(utc_offset)
+        self.table: Optional[Any] = None
+        self.answers: Any = None
+        self.kwargs: Dict[str, Any] = {}
+        if isinstance(data, ResponseTable):
+            for name, value in (("weights", weights), ("score", score)):
+                if value is not None:
+                    raise _columns.invalid_argument(name, "a ResponseTable already names its columns; leave it None")
+            if time not in (None, "timestamp"):
+                raise _columns.invalid_argument("time", "a ResponseTable has one timestamp column; leave time None")
+            self.table = data._raw
+            return
+        if not isinstance(data, pd.DataFrame):
+            raise _columns.invalid_argument("data", f"expected a pandas DataFrame or a ResponseTable, got "
+                                                    f"{type(data).__name__}")
+        score_name = score if score is not None else self.metric
+        self.answers, present = _columns.answers(_column(data, score_name), score_name, float64=False)
+        dims: List[Tuple[Any, ...]] = []
+        for name in self.by:
+            codes, levels = _columns.codes(_column(data, name), name)
+            dims.append(("attribute", name, codes, levels))
+        self.time_dims = [("time", b) for b in self.buckets]
+        dims.extend(self.time_dims)
+        stamps = None
+        if self.buckets:
+            time_name = time if time is not None else "timestamp"
+            stamps = _columns.timestamps(_column(data, time_name), time_name)
+        self.kwargs = dict(
+            points=csat_points,
+            present=present,
+            weights=None if weights is None else _columns.weights(_column(data, weights), weights),
+            dims=dims,
+            timestamps=stamps,
+            utc_offset=self.offset,
+            answer_column=score_name,
+            policy=policy,
+        )
+
+
+def _frame(columns: Dict[str, Any], attrs: Dict[str, Any]) -> pd.DataFrame:
+    df = pd.DataFrame(columns)
+    df.attrs.update(attrs)
+    return df
+
+
+def _overall_attrs(cols: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "metric": cols["metric"],
+        "overall": cols["overall"],
+        "overall_low": cols["overall_low"],
+        "overall_high": cols["overall_high"],
+        "n": cols["total_n"],
+        "missing": cols["missing"],
+        "load_report": cols["load_report"],
+    }
+
+
+class SegmentSummary:
+    """Mergeable per-group answer distributions of one metric (see :func:`segment`).
+
+    Build one per partition with :func:`segment_summary`, combine them with
+    :meth:`merge`, then :meth:`finish` into the segment table. Picklable (the core's
+    versioned JSON), so it travels to and from Dask / Spark workers.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Any) -> None:
+        if not isinstance(raw, _cxm.SegmentSummary):
+            raise _columns.invalid_argument("raw", "use cxm.segment_summary to build a SegmentSummary")
+        self._raw = raw
+
+    @property
+    def dims(self) -> List[str]:
+        """Dimension names: the key columns of the table."""
+        return list(self._raw.dims)
+
+    @property
+    def group_count(self) -> int:
+        """Number of groups seen."""
+        return int(self._raw.group_count)
+
+    def merge(self, other: "SegmentSummary") -> "SegmentSummary":
+        """A **new** summary of both operands (same metric, dimensions and UTC offset);
+        neither operand changes. ``merge(summary(a), summary(b)) == summary(a ∪ b)``."""
+        if not isinstance(other, SegmentSummary):
+            raise _columns.invalid_argument("other", f"expected a SegmentSummary, got {type(other).__name__}")
+        return SegmentSummary(self._raw.merge(other._raw))
+
+    def finish(
+        self,
+        *,
+        min_n: int = 30,
+        confidence: float = 0.95,
+        alpha: float = 0.05,
+        interval: str = "wald",
+    ) -> pd.DataFrame:
+        """The segment table as a tidy DataFrame (see :func:`segment`)."""
+        cols = self._raw.finish(min_n, confidence, alpha, interval)
+        metric = cols["metric"]
+        dims = list(cols["dims"])
+        _check_names(dims, metric, _SEGMENT_COLUMNS)
+        data: Dict[str, Any] = {d: pd.Series(k, dtype=object) for d, k in zip(dims, cols["keys"])}
+        data["n"] = cols["n"]
+        data[metric] = cols["value"]
+        for c in ("low", "high", "diff", "p_value", "q_value"):
+            data[c] = cols[c]
+        data["flag"] = pd.Series(cols["flag"], dtype=object)
+        for c in ("weighted_n", "n_eff", "rest", "cost"):
+            data[c] = cols[c]
+        attrs = _overall_attrs(cols)
+        attrs["dims"] = dims
+        return _frame(data, attrs)
+
+    def to_json(self) -> str:
+        """The core's JSON form (with its format version)."""
+        return str(self._raw.to_json())
+
+    @classmethod
+    def from_json(cls, json: str) -> "SegmentSummary":
+        """Restores a summary from :meth:`to_json` (format version checked)."""
+        return cls(_cxm.SegmentSummary.from_json(json))
+
+    @staticmethod
+    def _from_bytes(data: bytes) -> "SegmentSummary":
+        return SegmentSummary.from_json(data.decode("utf-8"))
+
+    def __reduce__(self) -> Any:
+        return (SegmentSummary._from_bytes, (self.to_json().encode("utf-8"),))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SegmentSummary) and self._raw == other._raw
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SegmentSummary(dims={self.dims}, groups={self.group_count})"
+
+
+def segment_summary(
+    data: Data,
+    metric: str = "nps",
+    *,
+    by: Names = (),
+    time: Optional[str] = None,
+    bucket: Names = None,
+    utc_offset: Union[int, str] = 0,
+    weights: Optional[str] = None,
+    score: Optional[str] = None,
+    csat_points: int = 5,
+    policy: str = "reject",
+) -> SegmentSummary:
+    """The mergeable summary behind :func:`segment` (same arguments). The scan of the
+    columns runs in Rust without the GIL and without copying numeric columns."""
+    p = _Prepared(data, metric, by, time, bucket, utc_offset, weights, score, csat_points, policy)
+    if p.table is not None:
+        return SegmentSummary(_cxm.SegmentSummary.from_table(p.table, p.metric, p.by, p.buckets, p.offset))
+    return SegmentSummary(_cxm.SegmentSummary.from_columns(p.metric, p.answers, **p.kwargs))
+
+
+def segment(
+    data: Data,
+    metric: str = "nps",
+    *,
+    by: Names = (),
+    time: Optional[str] = None,
+    bucket: Names = None,
+    min_n: int = 30,
+    confidence: float = 0.95,
+    alpha: float = 0.05,
+    utc_offset: Union[int, str] = 0,
+    weights: Optional[str] = None,
+    score: Optional[str] = None,
+    csat_points: int = 5,
+    interval: str = "wald",
+    policy: str = "reject",
+) -> pd.DataFrame:
+    """Where is the score bad? Groups ``metric`` by the categorical columns ``by`` and
+    calendar ``bucket`` (hour, weekday, daypart, date, week, month, quarter of the
+    timestamp column ``time``, default ``"timestamp"``, in local time at ``utc_offset``).
+
+    Returns one row per group: the key columns, ``n``, the metric (``nps``/``csat``/
+    ``ces``), ``low``/``high`` (interval), ``diff`` against the rest of the data,
+    ``p_value``, Benjamini–Hochberg ``q_value``, ``flag`` (worse / better /
+    not_significant / suppressed below ``min_n``), then ``weighted_n``, ``n_eff``,
+    ``rest`` and ``cost`` (points the overall score would gain if the group scored like
+    the rest). ``df.attrs`` holds the overall value, its interval, ``n``, ``missing`` and
+    the ``load_report``.
+
+    ``data`` is a DataFrame (``score`` names the answer column, default the metric's
+    name; ``weights`` a weight column; ``policy`` says what a bad row does) or a
+    :class:`ResponseTable` (already validated).
+    """
+    s = segment_summary(data, metric, by=by, time=time, bucket=bucket, utc_offset=utc_offset, weights=weights,
+                        score=score, csat_points=csat_points, policy=policy)
+    return s.finish(min_n=min_n, confidence=confidence, alpha=alpha, interval=interval)
+
+
+class HotspotSummary:
+    """Mergeable state of a hotspot search (see :func:`hotspots`): one segment summary
+    per combination of dimensions, plus an overall summary for the headline and the
+    row accounting. Picklable."""
+
+    __slots__ = ("_raw", "_overall", "_dims", "_max_depth")
+
+    def __init__(self, raw: Any, overall: Any, dims: List[str], max_depth: int) -> None:
+        if not isinstance(raw, _cxm.HotspotSummary) or not isinstance(overall, _cxm.SegmentSummary):
+            raise _columns.invalid_argument("raw", "use cxm.hotspot_summary to build a HotspotSummary")
+        self._raw = raw
+        self._overall = overall
+        self._dims = list(dims)
+        self._max_depth = int(max_depth)
+
+    @property
+    def dims(self) -> List[str]:
+        """The dimensions searched."""
+        return list(self._dims)
+
+    @property
+    def max_depth(self) -> int:
+        """Largest number of dimensions combined."""
+        return self._max_depth
+
+    def merge(self, other: "HotspotSummary") -> "HotspotSummary":
+        """A **new** summary of both operands (built with the same arguments)."""
+        if not isinstance(other, HotspotSummary) or other._dims != self._dims:
+            raise _columns.invalid_argument("other", "expected a HotspotSummary over the same dimensions")
+        return HotspotSummary(self._raw.merge(other._raw), self._overall.merge(other._overall), self._dims,
+                              self._max_depth)
+
+    def finish(
+        self,
+        *,
+        min_n: int = 30,
+        top: int = 10,
+        concentration: float = 0.8,
+        confidence: float = 0.95,
+        alpha: float = 0.05,
+        interval: str = "wald",
+    ) -> pd.DataFrame:
+        """The ranked hotspots as a DataFrame (see :func:`hotspots`)."""
+        cols = self._raw.finish(min_n, confidence, alpha, interval, self._max_depth, top, concentration)
+        overall = self._overall.finish(min_n, confidence, alpha, interval)
+        metric = overall["metric"]
+        _check_names(self._dims, metric, _HOTSPOT_COLUMNS)
+        rows = len(cols["segment"])
+        keys: Dict[str, List[Optional[str]]] = {d: [None] * rows for d in self._dims}
+        for i, conditions in enumerate(cols["conditions"]):
+            for dim, label in conditions:
+                keys[dim][i] = label
+        data: Dict[str, Any] = {d: pd.Series(v, dtype=object) for d, v in keys.items()}
+        data["segment"] = pd.Series(cols["segment"], dtype=object)
+        data["depth"] = cols["depth"]
+        data["n"] = cols["n"]
+        data[metric] = cols["value"]
+        for c in ("low", "high", "rest", "diff", "cost", "p_value", "q_value"):
+            data[c] = cols[c]
+        data["flag"] = pd.Series(cols["flag"], dtype=object)
+        data["weighted_n"] = cols["weighted_n"]
+        attrs = _overall_attrs(overall)
+        attrs["dims"] = list(self._dims)
+        return _frame(data, attrs)
+
+    def to_json(self) -> str:
+        """JSON form: the core summaries (each with its format version) and the
+        dimension list, under this binding's format version."""
+        return json.dumps({
+            "format_version": int(_cxm.FORMAT_VERSION),
+            "dims": self._dims,
+            "max_depth": self._max_depth,
+            "hotspots": json.loads(self._raw.to_json()),
+            "overall": json.loads(self._overall.to_json()),
+        })
+
+    @classmethod
+    def from_json(cls, text: str) -> "HotspotSummary":
+        """Restores a summary from :meth:`to_json` (format versions checked)."""
+        try:
+            value = json.loads(text)
+            found = value["format_version"]
+            if found != _cxm.FORMAT_VERSION:
+                raise FormatVersionError(
+                    f"summary format version {found} is not supported (this build reads version "
+                    f"{_cxm.FORMAT_VERSION})", found=found, expected=_cxm.FORMAT_VERSION)
+            parts = (value["hotspots"], value["overall"], value["dims"], value["max_depth"])
+        except (ValueError, KeyError, TypeError) as e:
+            if isinstance(e, FormatVersionError):
+                raise
+            raise SerializationError(f"serialization error: {e}", message=str(e)) from None
+        return cls(
+            _cxm.HotspotSummary.from_json(json.dumps(parts[0])),
+            _cxm.SegmentSummary.from_json(json.dumps(parts[1])),
+            list(parts[2]),
+            int(parts[3]),
+        )
+
+    @staticmethod
+    def _from_bytes(data: bytes) -> "HotspotSummary":
+        return HotspotSummary.from_json(data.decode("utf-8"))
+
+    def __reduce__(self) -> Any:
+        return (HotspotSummary._from_bytes, (self.to_json().encode("utf-8"),))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, HotspotSummary)
+            and self._dims == other._dims
+            and self._raw == other._raw
+            and self._overall == other._overall
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"HotspotSummary(dims={self._dims}, max_depth={self._max_depth})"
+
+
+def hotspot_summary(
+    data: Data,
+    metric: str = "nps",
+    *,
+    by: Names = (),
+    time: Optional[str] = None,
+    bucket: Names = None,
+    max_depth: int = 3,
+    utc_offset: Union[int, str] = 0,
+    weights: Optional[str] = None,
+    score: Optional[str] = None,
+    csat_points: int = 5,
+    policy: str = "reject",
+) -> HotspotSummary:
+    """The mergeable summary behind :func:`hotspots` (same arguments)."""
+    p = _Prepared(data, metric, by, time, bucket, utc_offset, weights, score, csat_points, policy)
+    if p.table is not None:
+        raw = _cxm.HotspotSummary.from_table(p.table, p.metric, p.by, p.buckets, p.offset, max_depth)
+        overall = _cxm.SegmentSummary.from_table(p.table, p.metric, [], [], p.offset)
+    else:
+        raw = _cxm.HotspotSummary.from_columns(p.metric, p.answers, max_depth=max_depth, **p.kwargs)
+        # The time dimensions see every bad timestamp, so this summary's accounting is
+        # that of the whole search.
+        kwargs = dict(p.kwargs, dims=p.time_dims)
+        overall = _cxm.SegmentSummary.from_columns(p.metric, p.answers, **kwargs)
+    return HotspotSummary(raw, overall, p.dims, max_depth)
+
+
+def hotspots(
+    data: Data,
+    metric: str = "nps",
+    *,
+    by: Names = (),
+    time: Optional[str] = None,
+    bucket: Names = None,
+    min_n: int = 30,
+    max_depth: int = 3,
+    top: int = 10,
+    concentration: float = 0.8,
+    confidence: float = 0.95,
+    alpha: float = 0.05,
+    utc_offset: Union[int, str] = 0,
+    weights: Optional[str] = None,
+    score: Optional[str] = None,
+    csat_points: int = 5,
+    interval: str = "wald",
+    policy: str = "reject",
+) -> pd.DataFrame:
+    """Which slices cost the overall score the most points? Searches every combination
+    of 1..``max_depth`` of the dimensions (``by`` columns and time ``bucket``\\ s), tests
+    each slice against the rest (Benjamini–Hochberg over the whole search), and ranks the
+    significantly worse ones by ``cost = (W_slice/W)·(rest − value)``.
+
+    Returns up to ``top`` rows: one column per dimension (``None`` where the slice does
+    not constrain it), ``segment`` (``"store=Leeds & daypart=evening"``), ``depth``,
+    ``n``, the metric, ``low``, ``high``, ``rest``, ``diff``, ``cost``, ``p_value``,
+    ``q_value``, ``flag`` and ``weighted_n``. ``df.attrs`` holds the overall value and
+    the ``load_report``. Other arguments as in :func:`segment`.
+    """
+    s = hotspot_summary(data, metric, by=by, time=time, bucket=bucket, max_depth=max_depth, utc_offset=utc_offset,
+                        weights=weights, score=score, csat_points=csat_points, policy=policy)
+    return s.finish(min_n=min_n, top=top, concentration=concentration, confidence=confidence, alpha=alpha,
+                    interval=interval)
