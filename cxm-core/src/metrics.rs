@@ -313,6 +313,20 @@ pub enum NpsInterval {
     AdjustedWald,
 }
 
+impl NpsInterval {
+    /// Parses `wald` or `adjusted_wald` (also `adjusted-wald`).
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "wald" => Ok(NpsInterval::Wald),
+            "adjusted_wald" => Ok(NpsInterval::AdjustedWald),
+            _ => Err(CxmError::invalid_argument(
+                "interval",
+                format!("`{s}` is not one of wald, adjusted_wald"),
+            )),
+        }
+    }
+}
+
 /// Options shared by every metric.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MetricOptions {

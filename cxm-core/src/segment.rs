@@ -28,8 +28,10 @@ use crate::metrics::{
     compare, from_versioned_json, headline, Distribution, MetricKind, MetricOptions, NpsInterval,
     Scale, FORMAT_VERSION, MAX_LEVELS,
 };
-use crate::table::{LoadReport, Policy, ResponseTable, SkipReason, MISSING, MISSING_LEVEL};
-use crate::time::TimeBucket;
+use crate::table::{
+    timestamp_error, LoadReport, Policy, ResponseTable, SkipReason, MISSING, MISSING_LEVEL,
+};
+use crate::time::{valid_epoch, TimeBucket};
 
 /// Bounds of the rows per parallel work unit (see `SegmentSummary::from_columns`).
 const MIN_CHUNK: usize = 1 << 16;
@@ -304,7 +306,8 @@ pub enum DimColumn<'a> {
         codes: Codes<'a>,
         levels: Vec<String>,
     },
-    /// UTC epoch seconds bucketed by `bucket` (`i64::MIN` = missing timestamp: bad row).
+    /// UTC epoch seconds bucketed by `bucket` (`i64::MIN` = missing timestamp, and any
+    /// `|t| ≥ 10¹⁵`: bad row).
     Time {
         timestamps: &'a [i64],
         bucket: TimeBucket,
@@ -384,6 +387,17 @@ impl SegmentSummary {
     /// Summarises borrowed columns directly (zero-copy path for bindings), validating
     /// answers, weights and timestamps under `policy`.
     pub fn from_columns(cols: &Columns<'_>, policy: Policy) -> Result<Self> {
+        Self::from_columns_checking(cols, policy, &[])
+    }
+
+    /// [`SegmentSummary::from_columns`] that also treats rows with an unusable timestamp
+    /// in any of `also_timestamps` as bad, so every combination of a hotspot search
+    /// drops the same rows.
+    fn from_columns_checking(
+        cols: &Columns<'_>,
+        policy: Policy,
+        also_timestamps: &[&[i64]],
+    ) -> Result<Self> {
         let scale = cols.scale.validate()?;
         let len = cols.answers.len();
         if len == 0 {
@@ -438,9 +452,13 @@ impl SegmentSummary {
         }
         let levels = scale.levels();
         let dense = cells.saturating_mul(levels) <= DENSE_LIMIT;
+        for ts in also_timestamps {
+            check_len("timestamps", ts.len())?;
+        }
         let scan = Scan {
             cols,
             scale,
+            also_timestamps,
             dims: &dims,
             dense,
             cells,
@@ -495,6 +513,11 @@ impl SegmentSummary {
     fn with_missing(mut self, missing: u64) -> Self {
         self.missing = missing;
         self
+    }
+
+    /// How input rows were accounted for.
+    pub fn load_report(&self) -> &LoadReport {
+        &self.load
     }
 
     /// Dimensions grouped by.
@@ -742,7 +765,7 @@ impl<'a> DimPlan<'a> {
                 let offset = i64::from(offset) * 60;
                 let (lo, hi) = timestamps
                     .par_iter()
-                    .filter(|&&t| t != i64::MIN)
+                    .filter(|&&t| valid_epoch(t))
                     .fold(
                         || (i64::MAX, i64::MIN),
                         |(lo, hi), &t| (lo.min(t), hi.max(t)),
@@ -832,7 +855,7 @@ impl<'a> DimPlan<'a> {
                 ..
             } => {
                 for (cell, &t) in cells.iter_mut().zip(&ts[start..]) {
-                    if t == i64::MIN || *cell == BAD {
+                    if !valid_epoch(t) || *cell == BAD {
                         *cell = BAD;
                         continue;
                     }
@@ -900,6 +923,8 @@ fn code_range(codes: &Codes<'_>) -> (i64, i64) {
 struct Scan<'s, 'a> {
     cols: &'s Columns<'a>,
     scale: Scale,
+    /// Timestamp columns outside `dims` whose unusable values also make a row bad.
+    also_timestamps: &'s [&'s [i64]],
     dims: &'s [DimPlan<'a>],
     dense: bool,
     cells: usize,
@@ -1073,6 +1098,19 @@ impl Scan<'_, '_> {
         }
     }
 
+    /// The error for row `i`, one of whose timestamps is unusable.
+    fn timestamp_error(&self, i: usize) -> CxmError {
+        let own = self.dims.iter().filter_map(|d| match &d.kind {
+            PlanKind::Time { ts, .. } => Some(ts[i]),
+            PlanKind::Codes { .. } => None,
+        });
+        let t = own
+            .chain(self.also_timestamps.iter().map(|ts| ts[i]))
+            .find(|&t| !valid_epoch(t))
+            .unwrap_or(i64::MIN);
+        timestamp_error(i, t)
+    }
+
     /// The error for row `i`, whose answer was found invalid.
     fn answer_error(&self, i: usize) -> CxmError {
         let value = match self.cols.answers {
@@ -1131,11 +1169,8 @@ impl Scan<'_, '_> {
                     }
                     None => 1.0,
                 };
-                if cell == BAD {
-                    h.bad(CxmError::InvalidTimestamp {
-                        row: i,
-                        value: "missing".into(),
-                    });
+                if cell == BAD || self.also_timestamps.iter().any(|ts| !valid_epoch(ts[i])) {
+                    h.bad(self.timestamp_error(i));
                     continue;
                 }
                 let cell = cell as usize;
@@ -1294,6 +1329,14 @@ impl HotspotSummary {
     pub fn from_columns(cols: &Columns<'_>, max_depth: usize, policy: Policy) -> Result<Self> {
         check_depth(max_depth, cols.dims.len())?;
         let idx: Vec<usize> = (0..cols.dims.len()).collect();
+        let all_timestamps: Vec<&[i64]> = cols
+            .dims
+            .iter()
+            .filter_map(|d| match d {
+                DimColumn::Time { timestamps, .. } => Some(*timestamps),
+                DimColumn::Codes { .. } => None,
+            })
+            .collect();
         let combos = index_combinations(&idx, max_depth)
             .par_iter()
             .map(|c| {
@@ -1301,7 +1344,7 @@ impl HotspotSummary {
                     dims: c.iter().map(|&i| cols.dims[i].clone()).collect(),
                     ..cols.clone()
                 };
-                SegmentSummary::from_columns(&sub, policy)
+                SegmentSummary::from_columns_checking(&sub, policy, &all_timestamps)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(HotspotSummary {
@@ -1318,6 +1361,23 @@ impl HotspotSummary {
     /// Restores a summary written by [`HotspotSummary::to_json`].
     pub fn from_json(json: &str) -> Result<Self> {
         from_versioned_json(json)
+    }
+
+    /// How input rows were accounted for (the same for every combination: a row bad in
+    /// any dimension is dropped from all of them).
+    pub fn load_report(&self) -> LoadReport {
+        self.combos
+            .first()
+            .map(|s| s.load.clone())
+            .unwrap_or_default()
+    }
+
+    /// Distribution of all answers counted.
+    pub fn total(&self) -> Distribution {
+        self.combos
+            .first()
+            .map(SegmentSummary::total)
+            .unwrap_or_else(|| Distribution::new(Scale::Nps))
     }
 
     /// Adds another summary built with the same spec.

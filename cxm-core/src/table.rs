@@ -21,7 +21,7 @@ use crate::metrics::{
     NpsResult, Scale, Summary,
 };
 use crate::segment::{Answers, Columns, SegmentSummary};
-use crate::time::parse_timestamp;
+use crate::time::{parse_timestamp, valid_epoch};
 
 /// Level code of a skipped question.
 pub const MISSING: u8 = u8::MAX;
@@ -320,7 +320,8 @@ impl<'a> From<&'a [f64]> for ScoreColumn<'a> {
 /// A timestamp column.
 #[derive(Debug, Clone, Copy)]
 pub enum TimestampColumn<'a> {
-    /// UTC epoch seconds.
+    /// UTC epoch seconds; `i64::MIN` marks a missing timestamp and, like any value with
+    /// `|t| ≥ 10¹⁵`, makes the row bad.
     Epoch(&'a [i64]),
     /// ISO-8601 with offset, or epoch seconds, as text.
     Text(&'a [&'a str]),
@@ -472,7 +473,14 @@ impl<'a> TableBuilder<'a> {
             }
         }
         let timestamp = self.timestamp.map(|ts| match ts {
-            TimestampColumn::Epoch(v) => v.to_vec(),
+            TimestampColumn::Epoch(v) => {
+                for (row, &t) in v.iter().enumerate() {
+                    if !valid_epoch(t) {
+                        bad.mark(row, timestamp_error(row, t));
+                    }
+                }
+                v.to_vec()
+            }
             TimestampColumn::Text(v) => v
                 .iter()
                 .enumerate()
@@ -627,6 +635,18 @@ impl<'a> TableBuilder<'a> {
                 })
                 .collect(),
         )
+    }
+}
+
+/// The error for an unusable epoch timestamp (`i64::MIN` is the missing marker).
+pub(crate) fn timestamp_error(row: usize, t: i64) -> CxmError {
+    CxmError::InvalidTimestamp {
+        row,
+        value: if t == i64::MIN {
+            "missing".to_string()
+        } else {
+            t.to_string()
+        },
     }
 }
 

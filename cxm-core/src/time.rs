@@ -12,6 +12,16 @@ use crate::error::{CxmError, Result};
 
 const SECS_PER_DAY: i64 = 86_400;
 
+/// Largest magnitude of an accepted epoch-seconds timestamp (about 31.7 million years),
+/// so that offsets and calendar arithmetic can never overflow.
+pub const EPOCH_LIMIT: i64 = 1_000_000_000_000_000;
+
+/// `t` is a usable timestamp: not the missing marker `i64::MIN` and `|t| < EPOCH_LIMIT`.
+#[inline]
+pub fn valid_epoch(t: i64) -> bool {
+    t > -EPOCH_LIMIT && t < EPOCH_LIMIT
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -74,7 +84,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
         && !s[1..].contains(['-', '+'])
     {
         let v: f64 = s.parse().ok()?;
-        return (v.is_finite() && v.abs() < 1e15).then(|| v.floor() as i64);
+        return (v.is_finite() && v.abs() < EPOCH_LIMIT as f64).then(|| v.floor() as i64);
     }
     parse_iso(s.as_bytes())
 }
@@ -147,7 +157,7 @@ fn parse_iso(b: &[u8]) -> Option<i64> {
         _ => return None,
     };
     let local = days_from_civil(y, m, d) * SECS_PER_DAY + hh * 3600 + mm * 60 + ss;
-    Some(local - offset)
+    Some(local - offset).filter(|&t| valid_epoch(t))
 }
 
 /// A calendar bucket of a timestamp in local time.

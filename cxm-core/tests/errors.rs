@@ -260,3 +260,71 @@ fn invalid_arguments() {
         Err(CxmError::InvalidArgument { .. })
     ));
 }
+
+#[test]
+fn epoch_timestamps_out_of_range_or_missing() {
+    let nps = [5.0, 6.0, 7.0];
+    let ts = [0, i64::MIN, 2_000_000_000_000_000];
+    let b = || {
+        TableBuilder::new()
+            .nps(&nps[..])
+            .timestamp(TimestampColumn::Epoch(&ts))
+    };
+    let e = b().build(Policy::Reject).unwrap_err();
+    assert_eq!(
+        e,
+        CxmError::InvalidTimestamp {
+            row: 1,
+            value: "missing".into()
+        }
+    );
+    let t = b().build(Policy::Skip).unwrap();
+    assert_eq!(t.load_report().skipped[&SkipReason::InvalidTimestamp], 2);
+    assert_eq!(cxm_core::time::parse_timestamp("9999999999999999"), None);
+}
+
+/// Every combination of a hotspot search drops the same rows: a row with a bad
+/// timestamp is also out of the combinations without a time bucket.
+#[test]
+fn hotspot_combinations_share_one_row_mask() {
+    use cxm_core::segment::{Answers, Codes, Columns, DimColumn, HotspotSummary};
+    use cxm_core::time::TimeBucket;
+    let nps: Vec<f64> = (0..200).map(|i| f64::from(i % 11)).collect();
+    let mut ts: Vec<i64> = (0..200).map(|i| 1_700_000_000 + i * 3600).collect();
+    ts[3] = i64::MIN;
+    ts[7] = i64::MAX;
+    let codes: Vec<i32> = (0..200).map(|i| i % 3).collect();
+    let cols = Columns {
+        metric: MetricKind::Nps,
+        scale: Scale::Nps,
+        answers: Answers::F64(&nps),
+        present: None,
+        weights: None,
+        dims: vec![
+            DimColumn::Codes {
+                name: "store".into(),
+                codes: Codes::I32(&codes),
+                levels: vec!["a".into(), "b".into(), "c".into()],
+            },
+            DimColumn::Time {
+                timestamps: &ts,
+                bucket: TimeBucket::Weekday,
+            },
+        ],
+        utc_offset_minutes: 0,
+        answer_column: "nps".into(),
+    };
+    let e = HotspotSummary::from_columns(&cols, 2, Policy::Reject).unwrap_err();
+    assert_eq!(
+        e,
+        CxmError::InvalidTimestamp {
+            row: 3,
+            value: "missing".into()
+        }
+    );
+    let s = HotspotSummary::from_columns(&cols, 2, Policy::Skip).unwrap();
+    let r = s.load_report();
+    assert_eq!((r.rows_in, r.rows_accepted), (200, 198));
+    assert_eq!(r.skipped[&SkipReason::InvalidTimestamp], 2);
+    assert_eq!(s.total().n(), 198);
+}
