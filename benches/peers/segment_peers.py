@@ -207,12 +207,15 @@ def worker(tool: str, scenario: str, data: str, repeat: int) -> dict:
     if tool == "polars":
         import polars as pl
 
+        levels = list(df["segment"].cat.categories)
+        labels = np.asarray(levels, dtype=object)[df["segment"].cat.codes.to_numpy()]
         pdf = pl.DataFrame(
             {
-                "segment": pl.Series(df["segment"].astype(str)).cast(pl.Categorical),
+                "segment": pl.Series(labels, dtype=pl.Enum(levels)),
                 **{m: df[m].to_numpy() for m in METRICS},
             }
         )
+        del labels
         del df
         target = pdf.lazy()
         fn = run_polars

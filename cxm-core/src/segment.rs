@@ -441,12 +441,12 @@ impl SegmentSummary {
             .iter()
             .try_fold(1usize, |acc, d| acc.checked_mul(d.card))
             .unwrap_or(usize::MAX);
-        if cells >= BAD as usize {
+        if cells >= BAD_CODE as usize {
             return Err(CxmError::invalid_argument(
                 "dims",
                 format!(
                     "the dimensions combine into {cells} possible groups; at most {} are supported",
-                    BAD - 1
+                    BAD_CODE - 1
                 ),
             ));
         }
@@ -479,6 +479,9 @@ impl SegmentSummary {
                 .map(|c| scan.chunk(c * chunk, ((c + 1) * chunk).min(len)))
                 .collect();
             for p in parts {
+                if let Some(e) = &p.bad_code {
+                    return Err(e.clone());
+                }
                 if first_bad.is_none() {
                     first_bad = p.first_bad.clone();
                 }
@@ -707,10 +710,10 @@ struct DimPlan<'a> {
 
 enum PlanKind<'a> {
     Codes {
+        name: String,
         codes: Codes<'a>,
-        /// Labels; the last one is "(missing)" when `missing_slot`.
+        /// Labels; the last one is "(missing)", for negative codes.
         labels: Vec<String>,
-        missing_slot: bool,
     },
     Time {
         ts: &'a [i64],
@@ -725,8 +728,11 @@ enum PlanKind<'a> {
     },
 }
 
-/// Code marking a bad row inside a block's code buffer.
+/// Cell marking a row with an unusable timestamp inside a batch's cell buffer.
 const BAD: u32 = u32::MAX;
+
+/// Cell marking a row with a category code ≥ the number of levels (a caller error).
+const BAD_CODE: u32 = u32::MAX - 1;
 
 impl<'a> DimPlan<'a> {
     fn new(d: &DimColumn<'a>, offset: i32) -> Result<Self> {
@@ -736,28 +742,17 @@ impl<'a> DimPlan<'a> {
                 codes,
                 levels,
             } => {
-                let n = levels.len() as i64;
-                let (lo, hi) = code_range(codes);
-                if hi >= n {
-                    let row = (0..codes.len()).find(|&i| codes.get(i) >= n).unwrap_or(0);
-                    return Err(CxmError::invalid_argument(
-                        "codes",
-                        format!(
-                            "column `{name}` row {row}: code {hi} is not below the number of levels {n}"
-                        ),
-                    ));
-                }
+                // The last slot holds missing values (negative codes). Empty groups are
+                // never emitted, so it costs nothing when unused, and no pre-scan of the
+                // codes is needed: codes ≥ the number of levels are caught in the scan.
                 let mut labels = levels.clone();
-                let missing_slot = lo < 0;
-                if missing_slot {
-                    labels.push(MISSING_LEVEL.to_string());
-                }
+                labels.push(MISSING_LEVEL.to_string());
                 Ok(DimPlan {
-                    card: labels.len().max(1),
+                    card: labels.len(),
                     kind: PlanKind::Codes {
+                        name: name.clone(),
                         codes: *codes,
                         labels,
-                        missing_slot,
                     },
                 })
             }
@@ -817,19 +812,23 @@ impl<'a> DimPlan<'a> {
     fn fold_codes(&self, start: usize, cells: &mut [u32]) {
         let card = self.card as u32;
         match &self.kind {
-            PlanKind::Codes {
-                codes,
-                missing_slot,
-                ..
-            } => {
-                let missing = if *missing_slot { card - 1 } else { BAD };
+            PlanKind::Codes { codes, .. } => {
+                let n = card - 1;
                 macro_rules! fold {
                     ($v:expr) => {
                         for (cell, &c) in cells.iter_mut().zip(&$v[start..]) {
                             let c = i64::from(c);
-                            let code = if c < 0 { missing } else { c as u32 };
-                            *cell = if *cell == BAD || code == BAD {
-                                BAD
+                            let code = if c < 0 {
+                                n
+                            } else if c < i64::from(n) {
+                                c as u32
+                            } else {
+                                BAD_CODE
+                            };
+                            *cell = if code == BAD_CODE {
+                                BAD_CODE
+                            } else if *cell >= BAD_CODE {
+                                *cell
                             } else {
                                 *cell * card + code
                             };
@@ -855,7 +854,10 @@ impl<'a> DimPlan<'a> {
                 ..
             } => {
                 for (cell, &t) in cells.iter_mut().zip(&ts[start..]) {
-                    if !valid_epoch(t) || *cell == BAD {
+                    if *cell >= BAD_CODE {
+                        continue;
+                    }
+                    if !valid_epoch(t) {
                         *cell = BAD;
                         continue;
                     }
@@ -896,30 +898,6 @@ const DAYPART_OF_HOUR: [u32; 24] = [
     0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 0, 0,
 ];
 
-/// Smallest and largest code (parallel scan).
-fn code_range(codes: &Codes<'_>) -> (i64, i64) {
-    macro_rules! range {
-        ($v:expr) => {
-            $v.par_chunks(1 << 16)
-                .map(|c| {
-                    c.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &x| {
-                        (lo.min(i64::from(x)), hi.max(i64::from(x)))
-                    })
-                })
-                .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)))
-        };
-    }
-    match codes {
-        Codes::I8(v) => range!(v),
-        Codes::I16(v) => range!(v),
-        Codes::I32(v) => range!(v),
-        Codes::I64(v) => range!(v),
-        Codes::U8(v) => range!(v),
-        Codes::U16(v) => range!(v),
-        Codes::U32(v) => range!(v),
-    }
-}
-
 struct Scan<'s, 'a> {
     cols: &'s Columns<'a>,
     scale: Scale,
@@ -941,6 +919,8 @@ struct ChunkHist {
     sparse: HashMap<usize, Distribution>,
     skipped: BTreeMap<SkipReason, usize>,
     first_bad: Option<CxmError>,
+    /// First category code out of range (a caller error, whatever the policy).
+    bad_code: Option<CxmError>,
 }
 
 impl ChunkHist {
@@ -963,6 +943,25 @@ impl ChunkHist {
             sparse: HashMap::new(),
             skipped: BTreeMap::new(),
             first_bad: None,
+            bad_code: None,
+        }
+    }
+
+    /// Adds one valid answer to cell `cell`.
+    #[inline]
+    fn add(&mut self, cell: usize, level: u8, w: f64, scale: Scale) {
+        if self.dense {
+            let idx = cell * self.levels + usize::from(level);
+            self.count[idx] += 1;
+            if !self.weight.is_empty() {
+                self.weight[idx] += w;
+                self.weight_sq[idx] += w * w;
+            }
+        } else {
+            self.sparse
+                .entry(cell)
+                .or_insert_with(|| Distribution::new(scale))
+                .push_level(level, w);
         }
     }
 
@@ -1134,12 +1133,24 @@ impl Scan<'_, '_> {
         }
     }
 
-    /// Histograms rows `start..end`, in batches of [`BATCH`] rows, column at a time.
+    /// Histograms rows `start..end`.
     fn chunk(&self, start: usize, end: usize) -> ChunkHist {
-        let weights = self.cols.weights;
-        let mut h = ChunkHist::empty(self.dense, self.cells, self.levels, weights.is_some());
+        let mut h = ChunkHist::empty(
+            self.dense,
+            self.cells,
+            self.levels,
+            self.cols.weights.is_some(),
+        );
+        if let Some(slow) = self.fused(start, end, &mut h) {
+            for i in slow {
+                self.row(i, &mut h);
+            }
+            return h;
+        }
+        // General path, in batches of BATCH rows, column at a time.
         let mut levels = vec![0u8; BATCH];
         let mut cells = vec![0u32; BATCH];
+        let width = self.levels as u8;
         let mut b = start;
         while b < end {
             let len = BATCH.min(end - b);
@@ -1151,46 +1162,269 @@ impl Scan<'_, '_> {
             }
             for (j, (&l, &cell)) in levels.iter().zip(cells.iter()).enumerate() {
                 let i = b + j;
-                if l == MISSING {
-                    continue;
-                }
-                if l == BAD_LEVEL {
-                    h.bad(self.answer_error(i));
-                    continue;
-                }
-                let w = match weights {
-                    Some(w) => {
-                        let v = w[i];
-                        if !(v.is_finite() && v >= 0.0) {
-                            h.bad(CxmError::InvalidWeight { row: i, value: v });
-                            continue;
-                        }
-                        v
-                    }
-                    None => 1.0,
-                };
-                if cell == BAD || self.also_timestamps.iter().any(|ts| !valid_epoch(ts[i])) {
-                    h.bad(self.timestamp_error(i));
-                    continue;
-                }
-                let cell = cell as usize;
-                if self.dense {
-                    let idx = cell * self.levels + usize::from(l);
-                    h.count[idx] += 1;
-                    if weights.is_some() {
-                        h.weight[idx] += w;
-                        h.weight_sq[idx] += w * w;
-                    }
+                let w = self.cols.weights.map_or(1.0, |w| w[i]);
+                if l < width
+                    && cell < BAD_CODE
+                    && w.is_finite()
+                    && w >= 0.0
+                    && self.also_timestamps.iter().all(|ts| valid_epoch(ts[i]))
+                {
+                    h.add(cell as usize, l, w, self.scale);
                 } else {
-                    h.sparse
-                        .entry(cell)
-                        .or_insert_with(|| Distribution::new(self.scale))
-                        .push_level(l, w);
+                    self.row(i, &mut h);
                 }
             }
             b += len;
         }
         h
+    }
+
+    /// The single-dimension fast path: one fused pass over answers and category codes
+    /// (no intermediate buffers), monomorphised per answer and code type. Returns the
+    /// rows it could not take (skipped questions, bad values), or `None` when the
+    /// columns do not fit it.
+    fn fused(&self, start: usize, end: usize, h: &mut ChunkHist) -> Option<Vec<usize>> {
+        let [DimPlan {
+            kind: PlanKind::Codes { codes, .. },
+            card,
+        }] = self.dims
+        else {
+            return None;
+        };
+        if !self.dense || self.cols.present.is_some() || !self.also_timestamps.is_empty() {
+            return None;
+        }
+        let n = (*card - 1) as u64;
+        let min = match self.cols.answers {
+            Answers::Levels(_) => 0,
+            _ => i64::from(self.scale.min()),
+        };
+        let width = self.levels as u32;
+        let mut slow = Vec::new();
+        macro_rules! run {
+            ($a:expr, $c:expr) => {
+                fused_counts(
+                    &$a[start..end],
+                    &$c[start..end],
+                    self.cols.weights.map(|w| &w[start..end]),
+                    min,
+                    width,
+                    n,
+                    h,
+                    |j| slow.push(start + j),
+                )
+            };
+        }
+        macro_rules! with_codes {
+            ($a:expr) => {
+                match codes {
+                    Codes::I8(c) => run!($a, c),
+                    Codes::I16(c) => run!($a, c),
+                    Codes::I32(c) => run!($a, c),
+                    Codes::I64(c) => run!($a, c),
+                    Codes::U8(c) => run!($a, c),
+                    Codes::U16(c) => run!($a, c),
+                    Codes::U32(c) => run!($a, c),
+                }
+            };
+        }
+        match self.cols.answers {
+            Answers::F64(a) => with_codes!(a),
+            Answers::F32(a) => with_codes!(a),
+            Answers::I64(a) => with_codes!(a),
+            Answers::I32(a) => with_codes!(a),
+            Answers::I16(a) => with_codes!(a),
+            Answers::I8(a) => with_codes!(a),
+            Answers::U8(a) => with_codes!(a),
+            Answers::Levels(a) => with_codes!(a),
+        }
+        Some(slow)
+    }
+
+    /// Row `i` on its own: the path for anything unusual (skipped question, bad answer,
+    /// weight, timestamp or code), and the reference the fast paths must agree with.
+    fn row(&self, i: usize, h: &mut ChunkHist) {
+        let mut level = [0u8];
+        self.levels_into(i, &mut level);
+        let level = level[0];
+        if level == MISSING {
+            return;
+        }
+        if level == BAD_LEVEL {
+            h.bad(self.answer_error(i));
+            return;
+        }
+        let w = match self.cols.weights {
+            Some(w) if !(w[i].is_finite() && w[i] >= 0.0) => {
+                h.bad(CxmError::InvalidWeight {
+                    row: i,
+                    value: w[i],
+                });
+                return;
+            }
+            Some(w) => w[i],
+            None => 1.0,
+        };
+        let mut cell = [0u32];
+        for d in self.dims {
+            d.fold_codes(i, &mut cell);
+        }
+        match cell[0] {
+            BAD_CODE => {
+                if h.bad_code.is_none() {
+                    h.bad_code = Some(self.code_error(i));
+                }
+            }
+            BAD => h.bad(self.timestamp_error(i)),
+            _ if self.also_timestamps.iter().any(|ts| !valid_epoch(ts[i])) => {
+                h.bad(self.timestamp_error(i))
+            }
+            c => h.add(c as usize, level, w, self.scale),
+        }
+    }
+
+    /// The error for row `i`, one of whose category codes is out of range.
+    fn code_error(&self, i: usize) -> CxmError {
+        for d in self.dims {
+            if let PlanKind::Codes {
+                name,
+                codes,
+                labels,
+            } = &d.kind
+            {
+                let c = codes.get(i);
+                let n = labels.len() as i64 - 1;
+                if c >= n {
+                    return CxmError::invalid_argument(
+                        "codes",
+                        format!("column `{name}` row {i}: code {c} is not below the number of levels {n}"),
+                    );
+                }
+            }
+        }
+        CxmError::invalid_argument("codes", format!("row {i}: code out of range"))
+    }
+}
+
+/// An answer type of the fused scan: its level (answer − `min`), or `u32::MAX`.
+trait AnswerValue: Copy {
+    fn level(self, min: i64, width: u32) -> u32;
+}
+
+macro_rules! int_answer {
+    ($($t:ty),*) => {$(
+        impl AnswerValue for $t {
+            #[inline(always)]
+            fn level(self, min: i64, width: u32) -> u32 {
+                let d = (i64::from(self) - min) as u64;
+                if d < u64::from(width) { d as u32 } else { u32::MAX }
+            }
+        }
+    )*};
+}
+int_answer!(i8, i16, i32, i64, u8);
+
+macro_rules! float_answer {
+    ($($t:ty),*) => {$(
+        impl AnswerValue for $t {
+            #[inline(always)]
+            fn level(self, min: i64, width: u32) -> u32 {
+                let x = f64::from(self);
+                let l = x as i64;
+                if l as f64 == x { l.level(min, width) } else { u32::MAX }
+            }
+        }
+    )*};
+}
+float_answer!(f32, f64);
+
+/// A category code type of the fused scan.
+trait CodeValue: Copy {
+    fn code(self) -> i64;
+}
+
+macro_rules! code_value {
+    ($($t:ty),*) => {$(
+        impl CodeValue for $t {
+            #[inline(always)]
+            fn code(self) -> i64 { i64::from(self) }
+        }
+    )*};
+}
+code_value!(i8, i16, i32, i64, u8, u16, u32);
+
+/// Rows ahead of the scan whose cache lines are requested early.
+const PREFETCH_ROWS: usize = 512;
+
+/// Hints the CPU to load `v[i]` into cache (no effect past the end, or off x86-64).
+#[inline(always)]
+fn prefetch<T>(v: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = v.get(i) {
+        // SAFETY: prefetching is a hint with no architectural effect; the pointer is
+        // derived from a live reference.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch(
+                (x as *const T).cast::<i8>(),
+                std::arch::x86_64::_MM_HINT_T0,
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
+}
+
+/// Counts valid rows of one answer column × one code column into `h` (dense), handing
+/// the index (within the slices) of every other row to `slow`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn fused_counts<A: AnswerValue, C: CodeValue>(
+    answers: &[A],
+    codes: &[C],
+    weights: Option<&[f64]>,
+    min: i64,
+    width: u32,
+    n: u64,
+    h: &mut ChunkHist,
+    mut slow: impl FnMut(usize),
+) {
+    let w_usize = width as usize;
+    match weights {
+        None => {
+            let count = &mut h.count[..];
+            for (j, (&a, &c)) in answers.iter().zip(codes).enumerate() {
+                if j % 8 == 0 {
+                    prefetch(answers, j + PREFETCH_ROWS);
+                    prefetch(codes, j + PREFETCH_ROWS);
+                }
+                let l = a.level(min, width);
+                let c = c.code();
+                if l != u32::MAX && (c as u64) < n {
+                    count[c as usize * w_usize + l as usize] += 1;
+                } else {
+                    slow(j);
+                }
+            }
+        }
+        Some(ws) => {
+            for (j, ((&a, &c), &w)) in answers.iter().zip(codes).zip(ws).enumerate() {
+                if j % 8 == 0 {
+                    prefetch(answers, j + PREFETCH_ROWS);
+                    prefetch(codes, j + PREFETCH_ROWS);
+                    prefetch(ws, j + PREFETCH_ROWS);
+                }
+                let l = a.level(min, width);
+                let c = c.code();
+                if l != u32::MAX && (c as u64) < n && w.is_finite() && w >= 0.0 {
+                    let idx = c as usize * w_usize + l as usize;
+                    h.count[idx] += 1;
+                    h.weight[idx] += w;
+                    h.weight_sq[idx] += w * w;
+                } else {
+                    slow(j);
+                }
+            }
+        }
     }
 }
 

@@ -163,3 +163,73 @@ fn thread_count_independent() {
     assert_eq!(run(1), run(2));
     assert_eq!(run(2), run(3));
 }
+
+proptest! {
+    /// The fused single-dimension scan agrees with a naive per-row reference, bad rows
+    /// and missing codes included, weighted or not.
+    #[test]
+    fn fused_scan_matches_naive_reference(
+        rows in prop::collection::vec((prop_oneof![
+            Just(f64::NAN), Just(11.0), Just(7.5), Just(-1.0), (0u8..=10).prop_map(f64::from)],
+            -1i16..5, prop_oneof![Just(-1.0), 0.0..2.0f64]), 1..400),
+        weighted in any::<bool>(),
+    ) {
+        let nps: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let codes: Vec<i16> = rows.iter().map(|r| r.1).collect();
+        let w: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let levels: Vec<String> = (0..5).map(|i| format!("L{i}")).collect();
+        let cols = Columns {
+            metric: MetricKind::Nps, scale: Scale::Nps, answers: Answers::F64(&nps),
+            present: None, weights: weighted.then_some(&w[..]),
+            dims: vec![DimColumn::Codes { name: "g".into(), codes: Codes::I16(&codes), levels: levels.clone() }],
+            utc_offset_minutes: 0, answer_column: "nps".into(),
+        };
+        let s = SegmentSummary::from_columns(&cols, Policy::Skip).unwrap();
+        let t = s.finish(&SegmentOptions { min_n: 1, ..SegmentOptions::default() });
+        // Naive reference.
+        let mut expect: std::collections::BTreeMap<String, u64> = Default::default();
+        let mut bad = 0usize;
+        for r in &rows {
+            let ok_score = r.0.is_finite() && r.0.fract() == 0.0 && (0.0..=10.0).contains(&r.0);
+            let ok_w = !weighted || r.2 >= 0.0;
+            if !(ok_score && ok_w) { bad += 1; continue; }
+            let label = if r.1 < 0 { "(missing)".to_string() } else { format!("L{}", r.1) };
+            *expect.entry(label).or_default() += 1;
+        }
+        let r = s.load_report();
+        prop_assert_eq!(r.rows_skipped(), bad);
+        prop_assert_eq!(r.rows_in, rows.len());
+        match t {
+            Ok(t) => {
+                let got: std::collections::BTreeMap<String, u64> =
+                    t.rows.iter().map(|row| (row.keys[0].clone(), row.n)).collect();
+                prop_assert_eq!(got, expect);
+            }
+            Err(_) => prop_assert!(expect.values().sum::<u64>() == 0 || weighted),
+        }
+    }
+}
+
+#[test]
+fn code_out_of_range_is_an_error_under_any_policy() {
+    let nps = [1.0, 2.0, 3.0];
+    let codes = [0i32, 2, 1];
+    for policy in [Policy::Reject, Policy::Skip] {
+        let cols = Columns {
+            metric: MetricKind::Nps,
+            scale: Scale::Nps,
+            answers: Answers::F64(&nps),
+            present: None,
+            weights: None,
+            dims: vec![DimColumn::Codes {
+                name: "g".into(),
+                codes: Codes::I32(&codes),
+                levels: vec!["a".into(), "b".into()],
+            }],
+            utc_offset_minutes: 0,
+            answer_column: "nps".into(),
+        };
+        let e = SegmentSummary::from_columns(&cols, policy).unwrap_err();
+        assert!(e.to_string().contains("row 1: code 2"), "{e}");
+    }
+}
