@@ -163,11 +163,24 @@ def weights(values: Any, column: str = "weights") -> np.ndarray:
     return out
 
 
+def _categorical_codes(cat: Any) -> np.ndarray:
+    """The codes of a pandas Categorical without a copy where pandas allows it.
+
+    ``Categorical.codes`` returns a fresh read-only copy (a full pass over the column);
+    the backing array (``_ndarray`` since pandas 1.3, ``_codes`` before) is the same
+    data. The public property remains the fallback.
+    """
+    for attr in ("_ndarray", "_codes"):
+        arr = getattr(cat, attr, None)
+        if isinstance(arr, np.ndarray) and arr.ndim == 1 and arr.dtype.kind == "i":
+            return np.ascontiguousarray(arr)
+    return np.ascontiguousarray(np.asarray(cat.codes))
+
+
 def codes(column: pd.Series, name: str) -> Tuple[np.ndarray, List[str]]:
     """Dictionary codes (signed ints, -1 = missing) and level labels of a column."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        c = np.ascontiguousarray(column.cat.codes.to_numpy())
-        return c, [str(v) for v in column.cat.categories]
+        return _categorical_codes(column.array), [str(v) for v in column.cat.categories]
     try:
         c, uniques = pd.factorize(column, sort=False, use_na_sentinel=True)
     except TypeError as e:  # unhashable values
