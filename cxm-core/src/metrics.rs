@@ -795,12 +795,16 @@ pub fn headline(kind: MetricKind, d: &Distribution, opts: &MetricOptions) -> Res
                     ))
                 }
             };
-            let r = Csat { points }.compute(d, opts)?;
-            let p = r.csat / 100.0;
+            // CSAT% only (what `Csat::compute` reports as `csat` and `interval`), without
+            // the mean's t interval that segment tables do not show.
+            check_confidence(opts.confidence)?;
+            d.ensure_nonempty()?;
+            let p = d.share(points - 1, points);
+            let n = d.n_eff();
             Ok(Headline {
-                value: r.csat,
-                interval: r.interval,
-                variance: p * (1.0 - p) / d.n_eff() * 1e4,
+                value: 100.0 * p,
+                interval: scaled(wilson(p, n, z_critical(opts.confidence)), 100.0),
+                variance: p * (1.0 - p) / n * 1e4,
                 df: f64::INFINITY,
             })
         }
