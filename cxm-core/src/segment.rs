@@ -1151,6 +1151,7 @@ impl Scan<'_, '_> {
         let mut levels = vec![0u8; BATCH];
         let mut cells = vec![0u32; BATCH];
         let width = self.levels as u8;
+        let mut slow_rows = Vec::new();
         let mut b = start;
         while b < end {
             let len = BATCH.min(end - b);
@@ -1159,6 +1160,21 @@ impl Scan<'_, '_> {
             cells.fill(0);
             for d in self.dims {
                 d.fold_codes(b, cells);
+            }
+            if self.dense && self.cols.weights.is_none() && self.also_timestamps.is_empty() {
+                // Unweighted dense counts: a valid row is one increment; others go to
+                // the per-row path.
+                let count = &mut h.count[..];
+                let w = u32::from(width);
+                for (j, (&l, &cell)) in levels.iter().zip(cells.iter()).enumerate() {
+                    if l < width && cell < BAD_CODE {
+                        count[(cell * w + u32::from(l)) as usize] += 1;
+                    } else {
+                        slow_rows.push(b + j);
+                    }
+                }
+                b += len;
+                continue;
             }
             for (j, (&l, &cell)) in levels.iter().zip(cells.iter()).enumerate() {
                 let i = b + j;
@@ -1175,6 +1191,9 @@ impl Scan<'_, '_> {
                 }
             }
             b += len;
+        }
+        for i in slow_rows {
+            self.row(i, &mut h);
         }
         h
     }
