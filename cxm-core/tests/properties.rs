@@ -165,23 +165,30 @@ fn thread_count_independent() {
 }
 
 proptest! {
-    /// The fused single-dimension scan agrees with a naive per-row reference, bad rows
-    /// and missing codes included, weighted or not.
+    /// The fused single-dimension scan and the batch path agree with a naive per-row
+    /// reference, bad rows and missing codes included, weighted or not.
     #[test]
     fn fused_scan_matches_naive_reference(
         rows in prop::collection::vec((prop_oneof![
             Just(f64::NAN), Just(11.0), Just(7.5), Just(-1.0), (0u8..=10).prop_map(f64::from)],
             -1i16..5, prop_oneof![Just(-1.0), 0.0..2.0f64]), 1..400),
         weighted in any::<bool>(),
+        two_dims in any::<bool>(),
     ) {
         let nps: Vec<f64> = rows.iter().map(|r| r.0).collect();
         let codes: Vec<i16> = rows.iter().map(|r| r.1).collect();
         let w: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let zeros = vec![0u8; rows.len()];
         let levels: Vec<String> = (0..5).map(|i| format!("L{i}")).collect();
+        let mut dims = vec![DimColumn::Codes { name: "g".into(), codes: Codes::I16(&codes), levels: levels.clone() }];
+        if two_dims {
+            // A second, constant dimension sends the rows through the batch path.
+            dims.push(DimColumn::Codes { name: "k".into(), codes: Codes::U8(&zeros), levels: vec!["all".into()] });
+        }
         let cols = Columns {
             metric: MetricKind::Nps, scale: Scale::Nps, answers: Answers::F64(&nps),
             present: None, weights: weighted.then_some(&w[..]),
-            dims: vec![DimColumn::Codes { name: "g".into(), codes: Codes::I16(&codes), levels: levels.clone() }],
+            dims,
             utc_offset_minutes: 0, answer_column: "nps".into(),
         };
         let s = SegmentSummary::from_columns(&cols, Policy::Skip).unwrap();
