@@ -398,8 +398,31 @@ impl SegmentSummary {
         policy: Policy,
         also_timestamps: &[&[i64]],
     ) -> Result<Self> {
-        let scale = cols.scale.validate()?;
-        let len = cols.answers.len();
+        let mut out = Self::scan_many(std::slice::from_ref(cols), policy, also_timestamps)?;
+        out.pop().ok_or_else(|| CxmError::EmptyInput {
+            what: "no columns".into(),
+        })
+    }
+
+    /// Summaries of several answer columns over the same rows (say NPS, CSAT and CES
+    /// grouped by the same dimensions) in one pass: the columns are scanned chunk by
+    /// chunk in lockstep, so each chunk's category codes come from memory once and from
+    /// cache for the other columns. Each result equals [`SegmentSummary::from_columns`]
+    /// on its columns. With [`Policy::Reject`] the error is the first bad row of the first
+    /// column set that has one.
+    pub fn from_columns_many(cols: &[Columns<'_>], policy: Policy) -> Result<Vec<Self>> {
+        Self::scan_many(cols, policy, &[])
+    }
+
+    fn scan_many(
+        all_cols: &[Columns<'_>],
+        policy: Policy,
+        also_timestamps: &[&[i64]],
+    ) -> Result<Vec<Self>> {
+        let Some(first) = all_cols.first() else {
+            return Ok(Vec::new());
+        };
+        let len = first.answers.len();
         if len == 0 {
             return Err(CxmError::EmptyInput {
                 what: "zero rows".into(),
@@ -416,106 +439,92 @@ impl SegmentSummary {
                 })
             }
         };
-        if let Some(p) = cols.present {
-            check_len("present", p.len())?;
-        }
-        if let Some(w) = cols.weights {
-            check_len("weights", w.len())?;
-        }
-        let mut dims = Vec::with_capacity(cols.dims.len());
-        let mut spec_dims = Vec::with_capacity(cols.dims.len());
-        for d in &cols.dims {
-            let plan = DimPlan::new(d, cols.utc_offset_minutes)?;
-            let (name, n) = match d {
-                DimColumn::Codes { name, codes, .. } => (name.as_str(), codes.len()),
-                DimColumn::Time { timestamps, bucket } => (bucket.name(), timestamps.len()),
-            };
-            check_len(name, n)?;
-            spec_dims.push(match d {
-                DimColumn::Codes { name, .. } => Dimension::Attribute(name.clone()),
-                DimColumn::Time { bucket, .. } => Dimension::Time(*bucket),
-            });
-            dims.push(plan);
-        }
-        let cells: usize = dims
-            .iter()
-            .try_fold(1usize, |acc, d| acc.checked_mul(d.card))
-            .unwrap_or(usize::MAX);
-        if cells >= BAD_CODE as usize {
-            return Err(CxmError::invalid_argument(
-                "dims",
-                format!(
-                    "the dimensions combine into {cells} possible groups; at most {} are supported",
-                    BAD_CODE - 1
-                ),
-            ));
-        }
-        let levels = scale.levels();
-        let dense = cells.saturating_mul(levels) <= DENSE_LIMIT;
         for ts in also_timestamps {
             check_len("timestamps", ts.len())?;
         }
-        let scan = Scan {
-            cols,
-            scale,
-            also_timestamps,
-            dims: &dims,
-            dense,
-            cells,
-            levels,
-        };
-        // Chunk size depends only on the shape of the input (never on the thread count),
-        // and chunk histograms merge in chunk order: results are bit-identical for any
-        // number of threads. Chunks run in waves to bound memory.
-        let chunk = (cells.saturating_mul(levels).saturating_mul(4))
+        let mut plans = Vec::with_capacity(all_cols.len());
+        for cols in all_cols {
+            check_len(&cols.answer_column, cols.answers.len())?;
+            plans.push(Plan::new(cols, &check_len)?);
+        }
+        let scans: Vec<Scan<'_, '_>> = all_cols
+            .iter()
+            .zip(&plans)
+            .map(|(cols, p)| Scan {
+                cols,
+                scale: p.scale,
+                also_timestamps,
+                dims: &p.dims,
+                dense: p.dense,
+                cells: p.cells,
+                levels: p.levels,
+            })
+            .collect();
+        // Chunk size depends only on the shape of the input (the dimensions; never on
+        // the thread count or the metric), and chunk histograms merge in chunk order:
+        // results are bit-identical for any number of threads. Chunks run in waves to
+        // bound memory.
+        let chunk = plans
+            .iter()
+            .map(|p| p.cells.saturating_mul(MAX_LEVELS).saturating_mul(4))
+            .max()
+            .unwrap_or(0)
             .next_power_of_two()
             .clamp(MIN_CHUNK, MAX_CHUNK);
         let chunks = len.div_ceil(chunk);
-        let mut total = ChunkHist::empty(dense, cells, levels, cols.weights.is_some());
-        let mut first_bad: Option<CxmError> = None;
+        let mut totals: Vec<ChunkHist> = scans
+            .iter()
+            .map(|s| ChunkHist::empty(s.dense, s.cells, s.levels, s.cols.weights.is_some()))
+            .collect();
+        let mut first_bad: Vec<Option<CxmError>> = vec![None; scans.len()];
         for wave in (0..chunks).step_by(WAVE) {
-            let parts: Vec<ChunkHist> = (wave..(wave + WAVE).min(chunks))
+            let parts: Vec<Vec<ChunkHist>> = (wave..(wave + WAVE).min(chunks))
                 .into_par_iter()
-                .map(|c| scan.chunk(c * chunk, ((c + 1) * chunk).min(len)))
+                .map(|c| {
+                    let (start, end) = (c * chunk, ((c + 1) * chunk).min(len));
+                    scans.iter().map(|s| s.chunk(start, end)).collect()
+                })
                 .collect();
-            for p in parts {
-                if let Some(e) = &p.bad_code {
-                    return Err(e.clone());
+            for per_chunk in parts {
+                for (k, p) in per_chunk.into_iter().enumerate() {
+                    if let Some(e) = &p.bad_code {
+                        return Err(e.clone());
+                    }
+                    if first_bad[k].is_none() {
+                        first_bad[k] = p.first_bad.clone();
+                    }
+                    totals[k].absorb(p);
                 }
-                if first_bad.is_none() {
-                    first_bad = p.first_bad.clone();
-                }
-                total.absorb(p);
             }
         }
         if policy == Policy::Reject {
-            if let Some(e) = first_bad {
+            if let Some(e) = first_bad.into_iter().flatten().next() {
                 return Err(e);
             }
         }
-        let skipped_total: usize = total.skipped.values().sum();
-        let load = LoadReport {
-            rows_in: len,
-            rows_accepted: len - skipped_total,
-            skipped: total.skipped.clone(),
-        };
-        let groups = total.into_groups(&dims, scale);
-        Ok(SegmentSummary {
-            format_version: FORMAT_VERSION,
-            metric: cols.metric,
-            scale,
-            dims: spec_dims,
-            utc_offset_minutes: cols.utc_offset_minutes,
-            groups,
-            missing: 0,
-            load,
-        }
-        .with_missing(scan_missing(cols)))
-    }
-
-    fn with_missing(mut self, missing: u64) -> Self {
-        self.missing = missing;
-        self
+        Ok(totals
+            .into_iter()
+            .zip(plans)
+            .zip(all_cols)
+            .map(|((total, plan), cols)| {
+                let skipped_total: usize = total.skipped.values().sum();
+                let load = LoadReport {
+                    rows_in: len,
+                    rows_accepted: len - skipped_total,
+                    skipped: total.skipped.clone(),
+                };
+                SegmentSummary {
+                    format_version: FORMAT_VERSION,
+                    metric: cols.metric,
+                    scale: plan.scale,
+                    groups: total.into_groups(&plan.dims, plan.scale),
+                    dims: plan.spec_dims,
+                    utc_offset_minutes: cols.utc_offset_minutes,
+                    missing: scan_missing(cols),
+                    load,
+                }
+            })
+            .collect())
     }
 
     /// How input rows were accounted for.
@@ -700,6 +709,64 @@ pub fn segment(
     opts: &SegmentOptions,
 ) -> Result<SegmentTable> {
     SegmentSummary::from_table(table, spec)?.finish(opts)
+}
+
+/// One column set resolved for scanning: its scale, dimension plans and histogram shape.
+struct Plan<'a> {
+    scale: Scale,
+    dims: Vec<DimPlan<'a>>,
+    spec_dims: Vec<Dimension>,
+    cells: usize,
+    levels: usize,
+    dense: bool,
+}
+
+impl<'a> Plan<'a> {
+    fn new(cols: &Columns<'a>, check_len: &dyn Fn(&str, usize) -> Result<()>) -> Result<Self> {
+        let scale = cols.scale.validate()?;
+        if let Some(p) = cols.present {
+            check_len("present", p.len())?;
+        }
+        if let Some(w) = cols.weights {
+            check_len("weights", w.len())?;
+        }
+        let mut dims = Vec::with_capacity(cols.dims.len());
+        let mut spec_dims = Vec::with_capacity(cols.dims.len());
+        for d in &cols.dims {
+            let (name, n) = match d {
+                DimColumn::Codes { name, codes, .. } => (name.as_str(), codes.len()),
+                DimColumn::Time { timestamps, bucket } => (bucket.name(), timestamps.len()),
+            };
+            check_len(name, n)?;
+            dims.push(DimPlan::new(d, cols.utc_offset_minutes)?);
+            spec_dims.push(match d {
+                DimColumn::Codes { name, .. } => Dimension::Attribute(name.clone()),
+                DimColumn::Time { bucket, .. } => Dimension::Time(*bucket),
+            });
+        }
+        let cells: usize = dims
+            .iter()
+            .try_fold(1usize, |acc, d| acc.checked_mul(d.card))
+            .unwrap_or(usize::MAX);
+        if cells >= BAD_CODE as usize {
+            return Err(CxmError::invalid_argument(
+                "dims",
+                format!(
+                    "the dimensions combine into {cells} possible groups; at most {} are supported",
+                    BAD_CODE - 1
+                ),
+            ));
+        }
+        let levels = scale.levels();
+        Ok(Plan {
+            scale,
+            dims,
+            spec_dims,
+            cells,
+            levels,
+            dense: cells.saturating_mul(levels) <= DENSE_LIMIT,
+        })
+    }
 }
 
 /// How one dimension maps a row to a dense code `0..card`.

@@ -240,3 +240,52 @@ fn code_out_of_range_is_an_error_under_any_policy() {
         assert!(e.to_string().contains("row 1: code 2"), "{e}");
     }
 }
+
+/// Scanning NPS, CSAT and CES together gives exactly the per-metric summaries.
+#[test]
+fn many_metrics_in_one_pass_equal_separate_scans() {
+    let n = 300_000;
+    let mut state = 99u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    let nps: Vec<i64> = (0..n).map(|_| (next() % 11) as i64).collect();
+    let csat: Vec<i64> = (0..n).map(|_| 1 + (next() % 5) as i64).collect();
+    let ces: Vec<f64> = (0..n).map(|_| 1.0 + (next() % 7) as f64).collect();
+    let w: Vec<f64> = (0..n).map(|_| (next() % 100) as f64 / 50.0).collect();
+    let codes: Vec<i16> = (0..n).map(|_| (next() % 40) as i16 - 1).collect();
+    let levels: Vec<String> = (0..39).map(|i| format!("g{i}")).collect();
+    let dims = || {
+        vec![DimColumn::Codes {
+            name: "g".into(),
+            codes: Codes::I16(&codes),
+            levels: levels.clone(),
+        }]
+    };
+    let cols = [
+        (MetricKind::Nps, Scale::Nps, Answers::I64(&nps)),
+        (MetricKind::Csat, Scale::CSAT5, Answers::I64(&csat)),
+        (MetricKind::Ces, Scale::Ces, Answers::F64(&ces)),
+    ]
+    .map(|(metric, scale, answers)| Columns {
+        metric,
+        scale,
+        answers,
+        present: None,
+        weights: Some(&w),
+        dims: dims(),
+        utc_offset_minutes: 0,
+        answer_column: metric.name().into(),
+    });
+    let together = SegmentSummary::from_columns_many(&cols, Policy::Reject).unwrap();
+    for (c, t) in cols.iter().zip(&together) {
+        let alone = SegmentSummary::from_columns(c, Policy::Reject).unwrap();
+        assert_eq!(alone.to_json(), t.to_json());
+    }
+    assert!(SegmentSummary::from_columns_many(&[], Policy::Reject)
+        .unwrap()
+        .is_empty());
+}
