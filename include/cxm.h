@@ -802,7 +802,7 @@ typedef struct cxm_hotspot_options {
     uint64_t top;
     /**
      * A more specific slice replaces a reported one when it carries at least this share
-     * of its cost, in (0, 1]. 0 = 0.8.
+     * of its cost, in (0, 1]. 0 = the default, 0.5.
      */
     double concentration;
 } cxm_hotspot_options;

@@ -34,7 +34,7 @@ pub struct cxm_hotspot_options {
     /// Number of hotspots returned. 0 = 10.
     pub top: u64,
     /// A more specific slice replaces a reported one when it carries at least this share
-    /// of its cost, in (0, 1]. 0 = 0.8.
+    /// of its cost, in (0, 1]. 0 = the default, 0.5.
     pub concentration: f64,
 }
 

@@ -257,6 +257,66 @@ impl PySegmentSummary {
         Ok(PySegmentSummary { inner })
     }
 
+    /// Summaries of several answer columns grouped by the same dimensions, in one pass
+    /// over the rows (`SegmentSummary::from_columns_many`). `metrics` holds
+    /// `(metric, answers, present, answer_column)` tuples.
+    #[staticmethod]
+    #[pyo3(signature = (
+        metrics, *, points = 5, weights = None, dims = Vec::new(),
+        timestamps = None, utc_offset = 0, policy = "reject"
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn from_columns_many<'py>(
+        py: Python<'py>,
+        metrics: Vec<Bound<'py, PyTuple>>,
+        points: u8,
+        weights: Option<&Bound<'py, PyAny>>,
+        dims: Vec<Bound<'py, PyAny>>,
+        timestamps: Option<&Bound<'py, PyAny>>,
+        utc_offset: i32,
+        policy: &str,
+    ) -> PyResult<Vec<Self>> {
+        let policy = Policy::parse(policy).py()?;
+        let mut args = Vec::with_capacity(metrics.len());
+        for m in &metrics {
+            if m.len() != 4 {
+                return Err(invalid_argument(
+                    "metrics",
+                    "expected (metric, answers, present, answer_column) tuples",
+                ))
+                .py();
+            }
+            let metric: String = m.get_item(0)?.extract()?;
+            let present = m.get_item(2)?;
+            let answer_column: Option<String> = m.get_item(3)?.extract()?;
+            args.push(ColumnArgs::new(
+                py,
+                &metric,
+                points,
+                &m.get_item(1)?,
+                Some(&present),
+                weights,
+                dims.clone(),
+                timestamps,
+                utc_offset,
+                answer_column,
+            )?);
+        }
+        let cols = args
+            .iter()
+            .map(ColumnArgs::columns)
+            .collect::<PyResult<Vec<_>>>()?;
+        let text = args.first().and_then(ColumnArgs::stamp_text);
+        let inner = run(py, || {
+            SegmentSummary::from_columns_many(&cols, policy)
+                .map_err(|e| restore_timestamp_text(e, text))
+        })?;
+        Ok(inner
+            .into_iter()
+            .map(|inner| PySegmentSummary { inner })
+            .collect())
+    }
+
     /// Summarises a validated table.
     #[staticmethod]
     #[pyo3(signature = (table, metric, by = Vec::new(), buckets = Vec::new(), utc_offset = 0))]
@@ -457,7 +517,7 @@ impl PyHotspotSummary {
     /// The ranked hotspots as columns (see `cxm.hotspots`).
     #[pyo3(signature = (
         min_n = 30, confidence = 0.95, alpha = 0.05, interval = "wald", max_depth = 3,
-        top = 10, concentration = 0.8
+        top = 10, concentration = 0.5
     ))]
     #[allow(clippy::too_many_arguments)]
     fn finish<'py>(

@@ -264,3 +264,48 @@ def test_threads_give_identical_results(survey: pd.DataFrame) -> None:
 def test_output_column_clash_is_refused(survey: pd.DataFrame) -> None:
     with pytest.raises(cxm.InvalidArgumentError):
         cxm.segment(survey.assign(n=survey["store"]), by="n")
+
+
+def _three_metric_frame(n: int = 4000, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ces = pd.array(rng.integers(1, 8, n), dtype="Int64")
+    ces[rng.random(n) < 0.2] = pd.NA  # skipped questions
+    return pd.DataFrame(
+        {
+            "store": pd.Categorical(rng.choice(["a", "b", "c", "d"], n)),
+            "nps": rng.integers(0, 11, n),
+            "sat": rng.integers(1, 6, n).astype(np.float64),
+            "ces": ces,
+            "w": rng.uniform(0.5, 2.0, n),
+        }
+    )
+
+
+def test_several_metrics_in_one_call_equal_separate_calls() -> None:
+    df = _three_metric_frame()
+    many = cxm.segment(df, ["nps", "csat", "ces"], by=["store"], weights="w", score={"csat": "sat"}, min_n=5)
+    assert list(many.columns[:3]) == ["store", "metric", "n"]
+    assert "value" in many.columns
+    assert many.attrs["metrics"] == ["nps", "csat", "ces"]
+    for m, col in (("nps", "nps"), ("csat", "sat"), ("ces", "ces")):
+        one = cxm.segment(df, m, by=["store"], weights="w", score=col, min_n=5)
+        part = many[many["metric"] == m].reset_index(drop=True)
+        assert part["store"].tolist() == one["store"].tolist()
+        assert part["n"].tolist() == one["n"].tolist()
+        # Same scan chunks, same merge order: identical numbers, not just close ones.
+        for c in ("low", "high", "diff", "p_value", "q_value"):
+            assert part[c].tolist() == one[c].tolist()
+        assert part["value"].tolist() == one[m].tolist()
+        assert many.attrs["overall"][m]["overall"] == one.attrs["overall"]
+
+
+def test_several_metrics_argument_errors() -> None:
+    df = _three_metric_frame(200)
+    with pytest.raises(cxm.InvalidArgumentError):
+        cxm.segment(df, ["nps", "nps"], by=["store"])
+    with pytest.raises(cxm.InvalidArgumentError):
+        cxm.segment(df, ["nps", "bogus"], by=["store"])
+    with pytest.raises(cxm.InvalidArgumentError):
+        cxm.segment(df, ["nps", "csat"], by=["store"], score="nps")
+    with pytest.raises(cxm.MissingColumnError):
+        cxm.segment(df, ["nps", "csat"], by=["store"])  # no `csat` column and no score mapping

@@ -121,6 +121,17 @@ class SegmentSummary:
         policy: str = "reject",
     ) -> SegmentSummary: ...
     @staticmethod
+    def from_columns_many(
+        metrics: Sequence[Tuple[str, Any, Any, Optional[str]]],
+        *,
+        points: int = 5,
+        weights: Any = None,
+        dims: Sequence[Tuple[Any, ...]] = ...,
+        timestamps: Any = None,
+        utc_offset: int = 0,
+        policy: str = "reject",
+    ) -> List[SegmentSummary]: ...
+    @staticmethod
     def from_table(
         table: Table,
         metric: str,
@@ -176,7 +187,7 @@ class HotspotSummary:
         interval: str = "wald",
         max_depth: int = 3,
         top: int = 10,
-        concentration: float = 0.8,
+        concentration: float = 0.5,
     ) -> Dict[str, Any]: ...
     def to_json(self) -> str: ...
     @staticmethod

@@ -240,7 +240,7 @@ def segment_summary(
 
 def segment(
     data: Data,
-    metric: str = "nps",
+    metric: Union[str, Sequence[str]] = "nps",
     *,
     by: Names = (),
     time: Optional[str] = None,
@@ -250,7 +250,7 @@ def segment(
     alpha: float = 0.05,
     utc_offset: Union[int, str] = 0,
     weights: Optional[str] = None,
-    score: Optional[str] = None,
+    score: Union[str, Dict[str, str], None] = None,
     csat_points: int = 5,
     interval: str = "wald",
     policy: str = "reject",
@@ -270,10 +270,75 @@ def segment(
     ``data`` is a DataFrame (``score`` names the answer column, default the metric's
     name; ``weights`` a weight column; ``policy`` says what a bad row does) or a
     :class:`ResponseTable` (already validated).
+
+    Several metrics at once (``metric=["nps", "csat", "ces"]``) give one long table: the
+    key columns, ``metric``, then ``n``, ``value``, ``low`` … as above; ``score`` is then
+    ``None`` or a dict ``{metric: column}``, and a DataFrame is scanned once for all of
+    them.
     """
+    if not isinstance(metric, str):
+        return _segment_many(data, metric, by=by, time=time, bucket=bucket, utc_offset=utc_offset,
+                             weights=weights, score=score, csat_points=csat_points, policy=policy,
+                             options=dict(min_n=min_n, confidence=confidence, alpha=alpha, interval=interval))
+    if isinstance(score, dict):
+        score = score.get(metric.lower())
     s = segment_summary(data, metric, by=by, time=time, bucket=bucket, utc_offset=utc_offset, weights=weights,
                         score=score, csat_points=csat_points, policy=policy)
     return s.finish(min_n=min_n, confidence=confidence, alpha=alpha, interval=interval)
+
+
+def _segment_many(
+    data: Data,
+    metrics: Any,
+    *,
+    by: Names,
+    time: Optional[str],
+    bucket: Names,
+    utc_offset: Union[int, str],
+    weights: Optional[str],
+    score: Any,
+    csat_points: int,
+    policy: str,
+    options: Dict[str, Any],
+) -> pd.DataFrame:
+    """:func:`segment` for several metrics at once, in long (tidy) form: one row per
+    group and metric, the metric named in column ``metric`` and its value in ``value``.
+    A DataFrame is scanned once for all metrics (the category codes are read once)."""
+    try:
+        names = [_metric(m) for m in metrics]
+    except TypeError:
+        raise _columns.invalid_argument("metric", f"`{metrics}` is neither a metric name nor a list of them") from None
+    if not names or len(set(names)) != len(names):
+        raise _columns.invalid_argument("metric", f"expected distinct metric names, got {names}")
+    if score is not None and not isinstance(score, dict):
+        raise _columns.invalid_argument("score", "with several metrics, give a dict {metric: column} or None")
+    scores: Dict[str, str] = {m: (score or {}).get(m, m) for m in names}
+    if isinstance(data, pd.DataFrame):
+        p = _Prepared(data, names[0], by, time, bucket, utc_offset, weights, scores[names[0]], csat_points, policy)
+        specs = []
+        for m in names:
+            answers, present = _columns.answers(_column(data, scores[m]), scores[m], float64=False)
+            specs.append((m, answers, present, scores[m]))
+        kw = {k: p.kwargs[k] for k in ("points", "weights", "dims", "timestamps", "utc_offset", "policy")}
+        raws = _cxm.SegmentSummary.from_columns_many(specs, **kw)
+        summaries = [SegmentSummary(r) for r in raws]
+    else:
+        summaries = [segment_summary(data, m, by=by, time=time, bucket=bucket, utc_offset=utc_offset,
+                                     csat_points=csat_points, policy=policy) for m in names]
+    frames = []
+    overall: Dict[str, Any] = {}
+    dims: List[str] = []
+    for m, s in zip(names, summaries):
+        f = s.finish(**options)
+        dims = list(f.attrs["dims"])
+        overall[m] = {k: v for k, v in f.attrs.items() if k != "dims"}
+        f = f.rename(columns={m: "value"})
+        f.insert(len(dims), "metric", m)
+        frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs.clear()
+    out.attrs.update({"metrics": names, "overall": overall, "dims": dims})
+    return out
 
 
 class HotspotSummary:
@@ -313,7 +378,7 @@ class HotspotSummary:
         *,
         min_n: int = 30,
         top: int = 10,
-        concentration: float = 0.8,
+        concentration: float = 0.5,
         confidence: float = 0.95,
         alpha: float = 0.05,
         interval: str = "wald",
@@ -433,7 +498,7 @@ def hotspots(
     min_n: int = 30,
     max_depth: int = 3,
     top: int = 10,
-    concentration: float = 0.8,
+    concentration: float = 0.5,
     confidence: float = 0.95,
     alpha: float = 0.05,
     utc_offset: Union[int, str] = 0,
