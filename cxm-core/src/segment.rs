@@ -1439,6 +1439,9 @@ macro_rules! code_value {
 }
 code_value!(i8, i16, i32, i64, u8, u16, u32);
 
+/// Rows per unrolled step of the fused scan (one prefetch per step).
+const UNROLL: usize = 8;
+
 /// Rows ahead of the scan whose cache lines are requested early.
 const PREFETCH_ROWS: usize = 512;
 
@@ -1477,12 +1480,10 @@ fn fused_counts<A: AnswerValue, C: CodeValue>(
     let w_usize = width as usize;
     match weights {
         None => {
-            let count = &mut h.count[..];
-            for (j, (&a, &c)) in answers.iter().zip(codes).enumerate() {
-                if j % 8 == 0 {
-                    prefetch(answers, j + PREFETCH_ROWS);
-                    prefetch(codes, j + PREFETCH_ROWS);
-                }
+            // Every valid index is below n × width, so one slice of that length serves
+            // the whole loop (and the compiler drops the per-row bounds check).
+            let count = &mut h.count[..n as usize * w_usize];
+            let mut count_row = |j: usize, a: A, c: C| {
                 let l = a.level(min, width);
                 let c = c.code();
                 if l != u32::MAX && (c as u64) < n {
@@ -1490,25 +1491,59 @@ fn fused_counts<A: AnswerValue, C: CodeValue>(
                 } else {
                     slow(j);
                 }
+            };
+            let mut a8 = answers.chunks_exact(UNROLL);
+            let mut c8 = codes.chunks_exact(UNROLL);
+            let mut base = 0;
+            for (a, c) in (&mut a8).zip(&mut c8) {
+                prefetch(answers, base + PREFETCH_ROWS);
+                prefetch(codes, base + PREFETCH_ROWS);
+                for k in 0..UNROLL {
+                    count_row(base + k, a[k], c[k]);
+                }
+                base += UNROLL;
+            }
+            for (k, (&a, &c)) in a8.remainder().iter().zip(c8.remainder()).enumerate() {
+                count_row(base + k, a, c);
             }
         }
         Some(ws) => {
-            for (j, ((&a, &c), &w)) in answers.iter().zip(codes).zip(ws).enumerate() {
-                if j % 8 == 0 {
-                    prefetch(answers, j + PREFETCH_ROWS);
-                    prefetch(codes, j + PREFETCH_ROWS);
-                    prefetch(ws, j + PREFETCH_ROWS);
-                }
+            let cells = n as usize * w_usize;
+            let count = &mut h.count[..cells];
+            let weight = &mut h.weight[..cells];
+            let weight_sq = &mut h.weight_sq[..cells];
+            let mut add_row = |j: usize, a: A, c: C, w: f64| {
                 let l = a.level(min, width);
                 let c = c.code();
                 if l != u32::MAX && (c as u64) < n && w.is_finite() && w >= 0.0 {
                     let idx = c as usize * w_usize + l as usize;
-                    h.count[idx] += 1;
-                    h.weight[idx] += w;
-                    h.weight_sq[idx] += w * w;
+                    count[idx] += 1;
+                    weight[idx] += w;
+                    weight_sq[idx] += w * w;
                 } else {
                     slow(j);
                 }
+            };
+            let mut a8 = answers.chunks_exact(UNROLL);
+            let mut c8 = codes.chunks_exact(UNROLL);
+            let mut w8 = ws.chunks_exact(UNROLL);
+            let mut base = 0;
+            for ((a, c), w) in (&mut a8).zip(&mut c8).zip(&mut w8) {
+                prefetch(answers, base + PREFETCH_ROWS);
+                prefetch(codes, base + PREFETCH_ROWS);
+                prefetch(ws, base + PREFETCH_ROWS);
+                for k in 0..UNROLL {
+                    add_row(base + k, a[k], c[k], w[k]);
+                }
+                base += UNROLL;
+            }
+            let rest = a8
+                .remainder()
+                .iter()
+                .zip(c8.remainder())
+                .zip(w8.remainder());
+            for (k, ((&a, &c), &w)) in rest.enumerate() {
+                add_row(base + k, a, c, w);
             }
         }
     }
