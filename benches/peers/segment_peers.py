@@ -180,10 +180,16 @@ def run_cxm(df, metrics):
     import cxm
 
     if len(metrics) == 1:
-        return {metrics[0]: cxm.segment(df, metric=metrics[0], by=["segment"])}
-    # One call, one pass over the rows for all metrics (long output: metric, value).
-    long = cxm.segment(df, metric=list(metrics), by=["segment"])
-    return {m: part.rename(columns={"value": m}) for m, part in long.groupby("metric", sort=False)}
+        return cxm.segment(df, metric=metrics[0], by=["segment"])
+    # One call, one pass over the rows for all metrics: a long table (metric, value).
+    return cxm.segment(df, metric=list(metrics), by=["segment"])
+
+
+def split_cxm(result, metrics):
+    """cxm's table(s) per metric, for comparing with the peers (not timed)."""
+    if len(metrics) == 1:
+        return {metrics[0]: result}
+    return {m: part.rename(columns={"value": m}) for m, part in result.groupby("metric", sort=False)}
 
 
 # ---- measurement ------------------------------------------------------------------------
@@ -250,6 +256,21 @@ def worker(tool: str, scenario: str, data: str, repeat: int) -> dict:
     }
 
 
+def check_agreement(rows: int = 200_000) -> None:
+    """Before timing anything: cxm and pandas give the same tables (values, p, q)."""
+    with tempfile.TemporaryDirectory() as data:
+        make_data(rows, 250, data, seed=7)
+        df = load_pandas(data)
+        theirs = run_pandas(df, METRICS)
+        ours = split_cxm(run_cxm(df, METRICS), METRICS)
+        for m in METRICS:
+            t = ours[m].sort_values("segment")
+            for k, col in ((0, m), (4, "p_value"), (5, "q_value")):
+                if not np.allclose(t[col].to_numpy(dtype=float), theirs[m][k], rtol=1e-6, atol=1e-12):
+                    raise SystemExit(f"cxm and pandas disagree on {m} {col}")
+    print(f"agreement check on {rows:,} rows: cxm = pandas reference for {', '.join(METRICS)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=10_000_000)
@@ -263,6 +284,7 @@ def main() -> None:
         tool, scenario, data = args.worker
         print(json.dumps(worker(tool, scenario, data, args.repeat)))
         return
+    check_agreement()
     results = []
     with tempfile.TemporaryDirectory() as data:
         make_data(args.rows, args.segments, data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import pandas as pd
 
 from cxm import _columns, _cxm
@@ -325,20 +326,24 @@ def _segment_many(
     else:
         summaries = [segment_summary(data, m, by=by, time=time, bucket=bucket, utc_offset=utc_offset,
                                      csat_points=csat_points, policy=policy) for m in names]
-    frames = []
-    overall: Dict[str, Any] = {}
-    dims: List[str] = []
-    for m, s in zip(names, summaries):
-        f = s.finish(**options)
-        dims = list(f.attrs["dims"])
-        overall[m] = {k: v for k, v in f.attrs.items() if k != "dims"}
-        f = f.rename(columns={m: "value"})
-        f.insert(len(dims), "metric", m)
-        frames.append(f)
-    out = pd.concat(frames, ignore_index=True)
-    out.attrs.clear()
-    out.attrs.update({"metrics": names, "overall": overall, "dims": dims})
-    return out
+    # One DataFrame built from the native columns (no per-metric frames to concatenate).
+    parts = [(m, sm._raw.finish(options["min_n"], options["confidence"], options["alpha"], options["interval"]))
+             for m, sm in zip(names, summaries)]
+    dims = list(parts[0][1]["dims"])
+    _check_names(dims, "value", _SEGMENT_COLUMNS + ("metric",))
+    out: Dict[str, Any] = {}
+    for j, d in enumerate(dims):
+        out[d] = pd.Series([k for _, c in parts for k in c["keys"][j]], dtype=object)
+    out["metric"] = pd.Series([m for m, c in parts for _ in range(len(c["n"]))], dtype=object)
+    out["n"] = np.concatenate([c["n"] for _, c in parts])
+    out["value"] = np.concatenate([c["value"] for _, c in parts])
+    for col in ("low", "high", "diff", "p_value", "q_value"):
+        out[col] = np.concatenate([c[col] for _, c in parts])
+    out["flag"] = pd.Series([f for _, c in parts for f in c["flag"]], dtype=object)
+    for col in ("weighted_n", "n_eff", "rest", "cost"):
+        out[col] = np.concatenate([c[col] for _, c in parts])
+    overall = {m: _overall_attrs(c) for m, c in parts}
+    return _frame(out, {"metrics": names, "overall": overall, "dims": dims})
 
 
 class HotspotSummary:
