@@ -147,3 +147,40 @@ fn check_planted(
     assert!(h.value >= slice_nps - 10.0, "{h:?} vs planted {slice_nps}");
     assert!(h.q_value < 1e-6, "{h:?}");
 }
+
+/// Truth 4, the part segmentation can see: the app channel's NPS, by month, is low
+/// before the release date and clearly higher in the full months after it.
+#[test]
+fn segment_sees_the_app_recover_after_the_release() {
+    let truth = &truths()["truth_4_app_release"];
+    let date = truth["change_date"].as_str().unwrap(); // "2025-09-15"
+    let change_month = &date[..7];
+    let t = table();
+    let spec = SegmentSpec::new(MetricKind::Nps, &["channel"], Some(TimeBucket::Month))
+        .utc_offset_minutes(60);
+    let seg = segment(&t, &spec, &SegmentOptions::default()).unwrap();
+    let app: Vec<_> = seg.rows.iter().filter(|r| r.keys[0] == "app").collect();
+    let weighted_mean = |rows: &[&&cxm_core::segment::SegmentRow]| {
+        let w: f64 = rows.iter().map(|r| r.weighted_n).sum();
+        rows.iter().map(|r| r.value * r.weighted_n).sum::<f64>() / w
+    };
+    let before: Vec<_> = app
+        .iter()
+        .filter(|r| r.keys[1].as_str() < change_month)
+        .collect();
+    let after: Vec<_> = app
+        .iter()
+        .filter(|r| r.keys[1].as_str() > change_month)
+        .collect();
+    assert!(
+        before.len() >= 6 && after.len() >= 3,
+        "{before:?} {after:?}"
+    );
+    let (b, a) = (weighted_mean(&before), weighted_mean(&after));
+    let realized_gap = truth["realized"]["after"]["nps"].as_f64().unwrap()
+        - truth["realized"]["before"]["nps"].as_f64().unwrap();
+    assert!(
+        a - b > realized_gap / 2.0,
+        "app NPS before {b:.1}, after {a:.1}"
+    );
+}
