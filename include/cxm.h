@@ -676,6 +676,77 @@ typedef struct cxm_segment_columns {
 } cxm_segment_columns;
 
 /**
+ * One answer column of `cxm_segment_from_columns_many`: a metric, its scores and an
+ * optional mask. Array element type: frozen, no `size`.
+ */
+typedef struct cxm_answer_column {
+    /**
+     * A `CXM_METRIC_*` value; `scores` are on its scale.
+     */
+    cxm_metric metric;
+    /**
+     * CSAT scale points when `metric` is CSAT, 2–11. 0 = 5.
+     */
+    uint32_t csat_points;
+    /**
+     * `n_rows` answers.
+     */
+    const double *scores;
+    /**
+     * NULL, or `n_rows` flags, `false` where the question was skipped.
+     */
+    const bool *present;
+    /**
+     * Column name used in error messages; NULL = the metric's name (`nps`, `csat`,
+     * `ces`), as in `cxm_segment_from_columns`.
+     */
+    const char *name;
+} cxm_answer_column;
+
+/**
+ * The columns every answer column of `cxm_segment_from_columns_many` is grouped by:
+ * `cxm_segment_columns` without the answer fields. Dimensions are the code dimensions
+ * followed by the time buckets.
+ */
+typedef struct cxm_segment_shared_columns {
+    /**
+     * `sizeof(cxm_segment_shared_columns)`.
+     */
+    size_t size;
+    /**
+     * Number of rows of every array (the answer columns' included).
+     */
+    size_t n_rows;
+    /**
+     * NULL, or `n_rows` weights.
+     */
+    const double *weights;
+    /**
+     * `n_dims` code dimensions.
+     */
+    const struct cxm_code_dimension *dims;
+    size_t n_dims;
+    /**
+     * `n_rows` UTC epoch seconds (`INT64_MIN` = missing: a bad row); required when
+     * `n_time_buckets > 0`.
+     */
+    const int64_t *timestamps;
+    /**
+     * `n_time_buckets` `CXM_TIME_BUCKET_*` values.
+     */
+    const cxm_time_bucket *time_buckets;
+    size_t n_time_buckets;
+    /**
+     * Offset of local time from UTC in minutes.
+     */
+    int32_t utc_offset_minutes;
+    /**
+     * Must be 0.
+     */
+    uint32_t _reserved;
+} cxm_segment_shared_columns;
+
+/**
  * Verdict on a group against the rest of the data.
  */
 typedef uint32_t cxm_flag;
@@ -1473,6 +1544,32 @@ enum cxm_status cxm_segment_from_columns(const struct cxm_segment_columns *cols,
                                          cxm_policy policy,
                                          const struct cxm_segment_options *opts,
                                          struct cxm_segment_table **out);
+
+/**
+ * Segments several answer columns (say NPS, CSAT and CES) grouped by the same dimensions,
+ * scanning the rows once for all of them: `answers` holds `k` answer columns, `cols` the
+ * columns they share, and `out` is the caller's array of `k` pointers that receives one
+ * new table per answer column (`out[i]` for `answers[i]`). Each table equals what
+ * `cxm_segment_from_columns` returns for that answer column with the same shared
+ * columns, policy and options (under `CXM_POLICY_SKIP` each answer column skips its own
+ * bad rows).
+ *
+ * All or nothing: every `out[i]` is set to NULL first and stays NULL on failure. `k` = 0
+ * is `CXM_INVALID_ARGUMENT`. Under `CXM_POLICY_REJECT` the error is the first bad row of
+ * the first answer column that has one, as `k` separate calls in order would report.
+ *
+ * # Safety
+ *
+ * `answers` must point to `k` valid `cxm_answer_column`s and `out` to `k` writable
+ * `cxm_segment_table*`; `cols` must be a valid `cxm_segment_shared_columns`; every array
+ * must hold the declared number of elements; `opts` NULL or valid.
+ */
+enum cxm_status cxm_segment_from_columns_many(const struct cxm_answer_column *answers,
+                                              size_t k,
+                                              const struct cxm_segment_shared_columns *cols,
+                                              cxm_policy policy,
+                                              const struct cxm_segment_options *opts,
+                                              struct cxm_segment_table **out);
 
 /**
  * Number of groups (0 for NULL).

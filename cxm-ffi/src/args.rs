@@ -293,6 +293,30 @@ pub(crate) unsafe fn handle_out<T>(out: *mut *mut T, what: &str) -> FfiResult<()
     Ok(())
 }
 
+/// Checks a caller-provided array of `n` out-pointers for new handles and sets every
+/// element to NULL, so that all are NULL on every failure. NULL is accepted only when
+/// `n == 0`.
+pub(crate) unsafe fn handles_out<'a, T>(
+    out: *mut *mut T,
+    n: usize,
+    what: &str,
+) -> FfiResult<&'a mut [*mut T]> {
+    if n == 0 {
+        return Ok(&mut []);
+    }
+    if out.is_null() {
+        return Err(Failure::Null(format!(
+            "argument `{what}` is NULL but its length is {n}"
+        )));
+    }
+    check_array(out.cast_const(), n, what)?;
+    // The elements may be uninitialized: write them before making a slice of them.
+    for i in 0..n {
+        out.add(i).write(std::ptr::null_mut());
+    }
+    Ok(std::slice::from_raw_parts_mut(out, n))
+}
+
 /// Borrows a handle.
 pub(crate) unsafe fn handle<'a, T>(ptr: *const T, what: &str) -> FfiResult<&'a T> {
     ptr.as_ref().ok_or_else(|| Failure::null(what))

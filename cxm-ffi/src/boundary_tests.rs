@@ -108,6 +108,14 @@ fn every_entry_point_turns_panics_into_status() {
 
     status!(cxm_segment(null(), null(), null(), null_mut()));
     status!(cxm_segment_from_columns(null(), 0, null(), null_mut()));
+    status!(cxm_segment_from_columns_many(
+        null(),
+        0,
+        null(),
+        0,
+        null(),
+        null_mut()
+    ));
     value!(cxm_segment_table_len(null()) == 0);
     status!(cxm_segment_table_row(null(), 0, null_mut()));
     value!(cxm_segment_table_key(null(), 0, 0) == null());

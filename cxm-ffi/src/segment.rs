@@ -1,7 +1,9 @@
 //! Segmentation: a metric grouped by categorical attributes and calendar buckets, each
 //! group with its interval, its difference from the rest of the data, p- and q-values and
 //! a worse / better / not-significant / suppressed flag. From a `cxm_table`, or straight
-//! from arrays of scores and integer codes (`cxm_segment_from_columns`, the hot path).
+//! from arrays of scores and integer codes (`cxm_segment_from_columns`, the hot path), or
+//! several answer columns over the same dimensions in one pass
+//! (`cxm_segment_from_columns_many`).
 
 use std::ffi::{c_char, CString};
 use std::mem::size_of;
@@ -12,6 +14,7 @@ use cxm_core::segment::{
     SegmentSummary, SegmentTable,
 };
 use cxm_core::time::TimeBucket;
+use cxm_core::CxmError;
 
 use crate::args::{self, Versioned};
 use crate::metrics::{cxm_nps_interval, nps_interval, or_default};
@@ -195,6 +198,51 @@ pub struct cxm_segment_columns {
     pub _reserved: u32,
 }
 
+/// One answer column of `cxm_segment_from_columns_many`: a metric, its scores and an
+/// optional mask. Array element type: frozen, no `size`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cxm_answer_column {
+    /// A `CXM_METRIC_*` value; `scores` are on its scale.
+    pub metric: cxm_metric,
+    /// CSAT scale points when `metric` is CSAT, 2–11. 0 = 5.
+    pub csat_points: u32,
+    /// `n_rows` answers.
+    pub scores: *const f64,
+    /// NULL, or `n_rows` flags, `false` where the question was skipped.
+    pub present: *const bool,
+    /// Column name used in error messages; NULL = the metric's name (`nps`, `csat`,
+    /// `ces`), as in `cxm_segment_from_columns`.
+    pub name: *const c_char,
+}
+
+/// The columns every answer column of `cxm_segment_from_columns_many` is grouped by:
+/// `cxm_segment_columns` without the answer fields. Dimensions are the code dimensions
+/// followed by the time buckets.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cxm_segment_shared_columns {
+    /// `sizeof(cxm_segment_shared_columns)`.
+    pub size: usize,
+    /// Number of rows of every array (the answer columns' included).
+    pub n_rows: usize,
+    /// NULL, or `n_rows` weights.
+    pub weights: *const f64,
+    /// `n_dims` code dimensions.
+    pub dims: *const cxm_code_dimension,
+    pub n_dims: usize,
+    /// `n_rows` UTC epoch seconds (`INT64_MIN` = missing: a bad row); required when
+    /// `n_time_buckets > 0`.
+    pub timestamps: *const i64,
+    /// `n_time_buckets` `CXM_TIME_BUCKET_*` values.
+    pub time_buckets: *const cxm_time_bucket,
+    pub n_time_buckets: usize,
+    /// Offset of local time from UTC in minutes.
+    pub utc_offset_minutes: i32,
+    /// Must be 0.
+    pub _reserved: u32,
+}
+
 unsafe impl Versioned for cxm_segment_spec {
     const NAME: &'static str = "cxm_segment_spec";
 }
@@ -209,6 +257,9 @@ unsafe impl Versioned for cxm_segment_overall {
 }
 unsafe impl Versioned for cxm_segment_columns {
     const NAME: &'static str = "cxm_segment_columns";
+}
+unsafe impl Versioned for cxm_segment_shared_columns {
+    const NAME: &'static str = "cxm_segment_shared_columns";
 }
 
 /// The result of a segmentation (opaque). Strings returned by its accessors are borrowed
@@ -267,6 +318,85 @@ pub unsafe extern "C" fn cxm_segment_from_columns(
             Ok(SegmentSummary::from_columns(c, policy)?.finish(&opts)?)
         })?;
         args::give(out, cxm_segment_table::new(result));
+        Ok(())
+    })
+}
+
+/// Segments several answer columns (say NPS, CSAT and CES) grouped by the same dimensions,
+/// scanning the rows once for all of them: `answers` holds `k` answer columns, `cols` the
+/// columns they share, and `out` is the caller's array of `k` pointers that receives one
+/// new table per answer column (`out[i]` for `answers[i]`). Each table equals what
+/// `cxm_segment_from_columns` returns for that answer column with the same shared
+/// columns, policy and options (under `CXM_POLICY_SKIP` each answer column skips its own
+/// bad rows).
+///
+/// All or nothing: every `out[i]` is set to NULL first and stays NULL on failure. `k` = 0
+/// is `CXM_INVALID_ARGUMENT`. Under `CXM_POLICY_REJECT` the error is the first bad row of
+/// the first answer column that has one, as `k` separate calls in order would report.
+///
+/// # Safety
+///
+/// `answers` must point to `k` valid `cxm_answer_column`s and `out` to `k` writable
+/// `cxm_segment_table*`; `cols` must be a valid `cxm_segment_shared_columns`; every array
+/// must hold the declared number of elements; `opts` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn cxm_segment_from_columns_many(
+    answers: *const cxm_answer_column,
+    k: usize,
+    cols: *const cxm_segment_shared_columns,
+    policy: cxm_policy,
+    opts: *const cxm_segment_options,
+    out: *mut *mut cxm_segment_table,
+) -> cxm_status {
+    run("cxm_segment_from_columns_many", || {
+        let out = args::handles_out(out, k, "out")?;
+        if k == 0 {
+            return Err(Failure::argument(
+                "k",
+                "no answer columns (pass at least one)",
+            ));
+        }
+        let opts = segment_options(opts)?;
+        let policy = policy_of(policy)?;
+        let Some(c) = args::read_versioned(cols, "cols")? else {
+            return Err(Failure::null("cols"));
+        };
+        args::reserved_zero(c._reserved, "cols->_reserved")?;
+        let mut inputs = Vec::with_capacity(k);
+        for (i, a) in args::slice(answers, k, "answers")?.iter().enumerate() {
+            let what = format!("answers[{i}]");
+            let name = args::opt_string(a.name, &format!("{what}.name"))?;
+            inputs.push(answer_input(
+                AnswerFields {
+                    metric: a.metric,
+                    csat_points: a.csat_points,
+                    scores: a.scores,
+                    present: a.present,
+                },
+                c.n_rows,
+                name,
+                &format!("{what}."),
+            )?);
+        }
+        let shared = shared_input(&c, "cols->")?;
+        let columns: Vec<Columns<'_>> = inputs.iter().map(|a| a.columns(&shared)).collect();
+        let summaries = SegmentSummary::from_columns_many(&columns, policy)?;
+        assert_eq!(summaries.len(), k, "one summary per answer column");
+        let mut tables = Vec::with_capacity(k);
+        for (i, (s, a)) in summaries.iter().zip(&inputs).enumerate() {
+            let table = s.finish(&opts).map_err(|e| match e {
+                // Name the answer column that has nothing to compute on.
+                CxmError::EmptyInput { what } => Failure::Core(CxmError::EmptyInput {
+                    what: format!("answers[{i}] (`{}`): {what}", a.column),
+                }),
+                other => Failure::Core(other),
+            })?;
+            tables.push(cxm_segment_table::new(table));
+        }
+        // Nothing can fail from here on: hand over every table or none.
+        for (slot, t) in out.iter_mut().zip(tables) {
+            *slot = Box::into_raw(Box::new(t));
+        }
         Ok(())
     })
 }
@@ -463,7 +593,7 @@ impl cxm_segment_table {
 /// The result of `serde_json::to_string` as a failure the caller can see.
 pub(crate) fn json(result: serde_json::Result<String>) -> FfiResult<String> {
     result.map_err(|e| {
-        Failure::Core(cxm_core::CxmError::Serialization {
+        Failure::Core(CxmError::Serialization {
             message: e.to_string(),
         })
     })
@@ -577,24 +707,122 @@ pub(crate) unsafe fn with_columns<R>(
         return Err(Failure::null("cols"));
     };
     args::reserved_zero(c._reserved, "cols->_reserved")?;
-    let n = c.n_rows;
-    let metric = metric_kind(c.metric, "cols->metric")?;
+    let answer = answer_input(
+        AnswerFields {
+            metric: c.metric,
+            csat_points: c.csat_points,
+            scores: c.scores,
+            present: c.present,
+        },
+        c.n_rows,
+        None,
+        "cols->",
+    )?;
+    let shared = shared_input(
+        &cxm_segment_shared_columns {
+            size: size_of::<cxm_segment_shared_columns>(),
+            n_rows: c.n_rows,
+            weights: c.weights,
+            dims: c.dims,
+            n_dims: c.n_dims,
+            timestamps: c.timestamps,
+            time_buckets: c.time_buckets,
+            n_time_buckets: c.n_time_buckets,
+            utc_offset_minutes: c.utc_offset_minutes,
+            _reserved: 0,
+        },
+        "cols->",
+    )?;
+    f(&answer.columns(&shared))
+}
+
+/// The answer fields of `cxm_segment_columns` or of a `cxm_answer_column`.
+struct AnswerFields {
+    metric: cxm_metric,
+    csat_points: u32,
+    scores: *const f64,
+    present: *const bool,
+}
+
+/// One answer column read from C: metric, scale, borrowed scores, a copy of the mask (a C
+/// `bool` buffer may hold bytes other than 0 and 1) and the name for messages.
+struct AnswerInput<'a> {
+    metric: MetricKind,
+    scale: Scale,
+    scores: &'a [f64],
+    present: Option<Vec<bool>>,
+    column: String,
+}
+
+/// The columns answer columns are grouped by, read from C.
+struct SharedInput<'a> {
+    weights: Option<&'a [f64]>,
+    dims: Vec<DimColumn<'a>>,
+    utc_offset_minutes: i32,
+}
+
+impl AnswerInput<'_> {
+    /// The core's columns for this answer column grouped by `shared`.
+    fn columns<'s>(&'s self, shared: &SharedInput<'s>) -> Columns<'s> {
+        Columns {
+            metric: self.metric,
+            scale: self.scale,
+            answers: Answers::F64(self.scores),
+            present: self.present.as_deref(),
+            weights: shared.weights,
+            dims: shared.dims.clone(),
+            utc_offset_minutes: shared.utc_offset_minutes,
+            answer_column: self.column.clone(),
+        }
+    }
+}
+
+/// Reads one answer column of `n` rows; `prefix` names its fields in messages (`cols->`,
+/// `answers[1].`). `name` NULL means the metric's name.
+unsafe fn answer_input<'a>(
+    a: AnswerFields,
+    n: usize,
+    name: Option<&str>,
+    prefix: &str,
+) -> FfiResult<AnswerInput<'a>> {
+    let metric = metric_kind(a.metric, &format!("{prefix}metric"))?;
     let scale = match metric {
         MetricKind::Nps => Scale::Nps,
         MetricKind::Ces => Scale::Ces,
         MetricKind::Csat => Scale::Csat {
-            points: crate::metrics::csat_metric(c.csat_points)?.points,
+            points: crate::metrics::csat_metric(a.csat_points)
+                .map_err(|e| match e {
+                    Failure::Core(CxmError::InvalidArgument { reason, .. }) => {
+                        Failure::argument(&format!("{prefix}csat_points"), reason)
+                    }
+                    other => other,
+                })?
+                .points,
         },
     };
-    let scores = args::slice(c.scores, n, "cols->scores")?;
-    let present = args::opt_mask(c.present, n, "cols->present")?;
-    let weights = args::opt_slice(c.weights, n, "cols->weights")?;
+    Ok(AnswerInput {
+        metric,
+        scale,
+        scores: args::slice(a.scores, n, &format!("{prefix}scores"))?,
+        present: args::opt_mask(a.present, n, &format!("{prefix}present"))?,
+        column: name.unwrap_or(metric.name()).to_string(),
+    })
+}
+
+/// Reads the shared columns: weights, code dimensions, and time buckets of one timestamp
+/// array; `prefix` names their fields in messages.
+unsafe fn shared_input<'a>(
+    c: &cxm_segment_shared_columns,
+    prefix: &str,
+) -> FfiResult<SharedInput<'a>> {
+    let n = c.n_rows;
+    let weights = args::opt_slice(c.weights, n, &format!("{prefix}weights"))?;
     let mut dims = Vec::new();
-    for (j, d) in args::slice(c.dims, c.n_dims, "cols->dims")?
+    for (j, d) in args::slice(c.dims, c.n_dims, &format!("{prefix}dims"))?
         .iter()
         .enumerate()
     {
-        let what = format!("cols->dims[{j}]");
+        let what = format!("{prefix}dims[{j}]");
         dims.push(DimColumn::Codes {
             name: args::string(d.name, &format!("{what}.name"))?.to_string(),
             codes: Codes::I32(args::slice(d.codes, n, &format!("{what}.codes"))?),
@@ -604,28 +832,27 @@ pub(crate) unsafe fn with_columns<R>(
                 .collect(),
         });
     }
-    let buckets = time_buckets(c.time_buckets, c.n_time_buckets, "cols->time_buckets")?;
+    let buckets = time_buckets(
+        c.time_buckets,
+        c.n_time_buckets,
+        &format!("{prefix}time_buckets"),
+    )?;
     if !buckets.is_empty() {
         if c.timestamps.is_null() {
-            return Err(Failure::Null(
-                "argument `cols->timestamps` is NULL but time buckets are requested".into(),
-            ));
+            return Err(Failure::Null(format!(
+                "argument `{prefix}timestamps` is NULL but time buckets are requested"
+            )));
         }
-        let timestamps = args::slice(c.timestamps, n, "cols->timestamps")?;
+        let timestamps = args::slice(c.timestamps, n, &format!("{prefix}timestamps"))?;
         dims.extend(
             buckets
                 .into_iter()
                 .map(|bucket| DimColumn::Time { timestamps, bucket }),
         );
     }
-    f(&Columns {
-        metric,
-        scale,
-        answers: Answers::F64(scores),
-        present: present.as_deref(),
+    Ok(SharedInput {
         weights,
         dims,
         utc_offset_minutes: c.utc_offset_minutes,
-        answer_column: metric.name().to_string(),
     })
 }

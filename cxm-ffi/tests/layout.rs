@@ -213,6 +213,25 @@ fn segment_structs() {
         utc_offset_minutes: i32 => 88,
         _reserved: u32 => 92,
     });
+    assert_layout!(cxm_answer_column, 32, 8, {
+        metric: cxm_metric => 0,
+        csat_points: u32 => 4,
+        scores: *const f64 => 8,
+        present: *const bool => 16,
+        name: *const std::ffi::c_char => 24,
+    });
+    assert_layout!(cxm_segment_shared_columns, 72, 8, {
+        size: usize => 0,
+        n_rows: usize => 8,
+        weights: *const f64 => 16,
+        dims: *const cxm_code_dimension => 24,
+        n_dims: usize => 32,
+        timestamps: *const i64 => 40,
+        time_buckets: *const cxm_time_bucket => 48,
+        n_time_buckets: usize => 56,
+        utc_offset_minutes: i32 => 64,
+        _reserved: u32 => 68,
+    });
 }
 
 #[test]
