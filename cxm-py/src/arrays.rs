@@ -145,7 +145,8 @@ pub fn parse_timestamps(text: &[String]) -> Vec<i64> {
 }
 
 /// Restores the text of an unparsable timestamp in the core's error (the core only saw
-/// `i64::MIN` and calls it "missing").
+/// `i64::MIN` and calls it "missing"). Without text (epoch columns, where `i64::MIN` is
+/// pandas' NaT) the value is named "NaT".
 pub fn restore_timestamp_text(e: CxmError, text: Option<&[String]>) -> CxmError {
     match e {
         CxmError::InvalidTimestamp { row, value } if value == "missing" => {

@@ -16,6 +16,7 @@ use pyo3::prelude::*;
 fn _cxm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("FORMAT_VERSION", cxm_core::metrics::FORMAT_VERSION)?;
+    m.add("EPOCH_LIMIT", cxm_core::time::EPOCH_LIMIT)?;
     m.add_function(wrap_pyfunction!(errors::error_variants, m)?)?;
     m.add_class::<metrics::PyNpsResult>()?;
     m.add_class::<metrics::PyCsatResult>()?;

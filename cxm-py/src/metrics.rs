@@ -20,18 +20,6 @@ use serde::{Deserialize, Serialize};
 use crate::arrays::{borrow, borrow_opt, slice};
 use crate::errors::{guard, invalid_argument, map_row, run, IntoPyResult};
 
-/// Parses an NPS interval method name.
-pub fn parse_interval(s: &str) -> Result<NpsInterval, CxmError> {
-    match s.to_ascii_lowercase().replace('-', "_").as_str() {
-        "wald" => Ok(NpsInterval::Wald),
-        "adjusted_wald" => Ok(NpsInterval::AdjustedWald),
-        _ => Err(invalid_argument(
-            "interval",
-            format!("`{s}` is not one of wald, adjusted_wald"),
-        )),
-    }
-}
-
 fn interval_name(i: NpsInterval) -> &'static str {
     match i {
         NpsInterval::Wald => "wald",
@@ -49,7 +37,7 @@ pub fn scale_of(kind: MetricKind, points: u8) -> Result<Scale, CxmError> {
 }
 
 /// The metric a distribution's scale belongs to.
-fn kind_of(scale: Scale) -> MetricKind {
+pub fn kind_of(scale: Scale) -> MetricKind {
     match scale {
         Scale::Nps => MetricKind::Nps,
         Scale::Csat { .. } => MetricKind::Csat,
@@ -62,7 +50,7 @@ pub fn options(confidence: f64, interval: &str, small_n: u64) -> Result<MetricOp
     Ok(MetricOptions {
         confidence,
         small_n,
-        nps_interval: parse_interval(interval)?,
+        nps_interval: NpsInterval::parse(interval)?,
     })
 }
 

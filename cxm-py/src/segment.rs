@@ -1,6 +1,6 @@
 //! Segment and hotspot summaries over borrowed numpy columns or a response table.
 
-use cxm_core::metrics::{MetricKind, Scale};
+use cxm_core::metrics::{headline, MetricKind, MetricOptions, NpsInterval, Scale};
 use cxm_core::segment::{
     Columns, DimColumn, Dimension, HotspotOptions, HotspotSummary, SegmentOptions, SegmentSpec,
     SegmentSummary, SegmentTable,
@@ -16,7 +16,7 @@ use crate::arrays::{
     borrow, borrow_opt, parse_timestamps, restore_timestamp_text, slice, AnswerArray, CodeArray,
 };
 use crate::errors::{guard, invalid_argument, run, IntoPyResult};
-use crate::metrics::{parse_interval, scale_of};
+use crate::metrics::{kind_of, scale_of};
 use crate::table::{load_report_dict, PyTable};
 
 /// A grouping dimension as passed from Python: `("attribute", name, codes, levels)` or
@@ -203,7 +203,7 @@ fn segment_options(
         min_n,
         confidence,
         alpha,
-        nps_interval: parse_interval(interval)?,
+        nps_interval: NpsInterval::parse(interval)?,
     })
 }
 
@@ -514,7 +514,9 @@ impl PyHotspotSummary {
         Ok(PyHotspotSummary { inner: out })
     }
 
-    /// The ranked hotspots as columns (see `cxm.hotspots`).
+    /// The ranked hotspots as columns (see `cxm.hotspots`), with the overall headline
+    /// and row accounting of the search (`metric`, `overall`, `overall_low`,
+    /// `overall_high`, `total_n`, `missing`, `load_report`, as in `SegmentSummary.finish`).
     #[pyo3(signature = (
         min_n = 30, confidence = 0.95, alpha = 0.05, interval = "wald", max_depth = 3,
         top = 10, concentration = 0.5
@@ -537,8 +539,34 @@ impl PyHotspotSummary {
             top,
             concentration,
         };
-        let spots = run(py, || self.inner.finish(&opts))?;
+        let (spots, total, overall) = run(py, || {
+            let spots = self.inner.finish(&opts)?;
+            // Every combination of the search drops the same rows, so its total is the
+            // distribution of every answer counted; its headline is computed with the
+            // options `SegmentSummary::finish` uses for a table's overall value.
+            let total = self.inner.total();
+            let mopts = MetricOptions {
+                confidence,
+                small_n: min_n,
+                nps_interval: opts.segment.nps_interval,
+            };
+            let overall = headline(kind_of(total.scale()), &total, &mopts)?;
+            Ok((spots, total, overall))
+        })?;
+        let load = self.inner.load_report();
         let d = PyDict::new(py);
+        d.set_item("metric", kind_of(total.scale()).name())?;
+        d.set_item("overall", overall.value)?;
+        d.set_item("overall_low", overall.interval.low)?;
+        d.set_item("overall_high", overall.interval.high)?;
+        d.set_item("total_n", total.n())?;
+        // An accepted row is either counted in `total` or skipped the question (a row
+        // without an answer is never a bad row), so this is `SegmentTable::missing`.
+        d.set_item(
+            "missing",
+            (load.rows_accepted as u64).saturating_sub(total.n()),
+        )?;
+        d.set_item("load_report", load_report_dict(py, &load)?)?;
         let conditions: Vec<Vec<(String, String)>> =
             spots.iter().map(|h| h.conditions.clone()).collect();
         d.set_item("conditions", conditions)?;

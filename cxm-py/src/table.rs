@@ -11,7 +11,7 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::arrays::{borrow, borrow_opt, slice};
+use crate::arrays::{borrow, borrow_opt, restore_timestamp_text, slice};
 use crate::errors::{invalid_argument, run, IntoPyResult};
 
 /// A validated columnar table of survey responses (native half of `cxm.ResponseTable`).
@@ -268,16 +268,8 @@ pub fn table_from_columns(
     }
     if let Some(e) = &epoch {
         let ts = slice(e, "timestamp")?;
+        // The core counts `i64::MIN` (NaT) and out-of-range values as bad timestamps.
         b = b.timestamp(TimestampColumn::Epoch(ts));
-        for (row, _) in ts.iter().enumerate().filter(|(_, &t)| t == i64::MIN) {
-            b = b.invalid_row(
-                row,
-                CxmError::InvalidTimestamp {
-                    row,
-                    value: "NaT".into(),
-                },
-            );
-        }
     } else if let Some(t) = &text_refs {
         b = b.timestamp(TimestampColumn::Text(t));
     }
@@ -309,6 +301,9 @@ pub fn table_from_columns(
         };
         b = b.column_name(role, name);
     }
-    let inner = run(py, || b.build(policy))?;
+    // The core calls a NaT "missing"; the error names it as pandas does.
+    let inner = run(py, || {
+        b.build(policy).map_err(|e| restore_timestamp_text(e, None))
+    })?;
     Ok(PyTable { inner })
 }

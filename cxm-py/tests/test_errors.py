@@ -335,6 +335,13 @@ def test_csv_io_errors(tmp_path: Path) -> None:
     "stamps, value",
     [
         (np.array([0, 2**62], dtype=np.int64), str(2**62)),  # nanoseconds passed as seconds
+        (np.array([0, 10**15], dtype=np.int64), str(10**15)),  # the first value out of range
+        (np.array([0, -(10**15)], dtype=np.int64), str(-(10**15))),
+        (np.array([0, np.iinfo(np.int64).min], dtype=np.int64), str(np.iinfo(np.int64).min)),
+        (np.array([0, 2**64 - 1], dtype=np.uint64), str(2**64 - 1)),
+        (pd.array([0, 10**15], dtype="Int64"), str(10**15)),
+        (pd.array([0, 2**64 - 1], dtype="UInt64"), str(2**64 - 1)),  # would wrap to -1 as int64
+        (pd.to_datetime(["2025-01-01T10:00:00", None]), "NaT"),
         ([0.0, np.nan], "nan"),
         ([0.0, np.inf], "inf"),
         (pd.array([0, None], dtype="Int64"), "NaT"),
@@ -349,3 +356,31 @@ def test_bad_timestamps_keep_their_text(stamps, value: str) -> None:
     assert (info.value.row, info.value.value) == (1, value)
     out = cxm.segment(df, bucket="date", time="t", policy="skip", min_n=1)
     assert out.attrs["load_report"]["skipped"] == {"invalid_timestamp": 1}
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        pd.to_datetime(["2025-01-01T10:00:00", None]),
+        pd.array([0, None], dtype="Int64"),
+        np.array([0, 10**15], dtype=np.int64),
+        ["2025-01-01T10:00:00Z", "never"],
+    ],
+)
+def test_a_row_with_several_problems_counts_under_its_first_everywhere(stamps) -> None:
+    # Row 1 has a bad answer and a bad timestamp: every path (and every timestamp dtype)
+    # names the answer, checked first, and counts the row once, under that reason.
+    df = pd.DataFrame({"nps": [1.0, np.nan], "s": ["a", "b"], "t": stamps})
+    calls = [
+        lambda policy: cxm.segment(df, by="s", bucket="date", time="t", policy=policy, min_n=1),
+        lambda policy: cxm.hotspots(df, by="s", bucket="date", time="t", policy=policy, min_n=1),
+        lambda policy: cxm.ResponseTable.from_pandas(df, nps="nps", timestamp="t", attributes=["s"],
+                                                     policy=policy),
+    ]
+    for call in calls:
+        with pytest.raises(cxm.NonFiniteError) as info:
+            call("reject")
+        assert info.value.row == 1
+        out = call("skip")
+        report = out.load_report if isinstance(out, cxm.ResponseTable) else out.attrs["load_report"]
+        assert report["skipped"] == {"non_finite": 1}

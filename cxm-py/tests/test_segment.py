@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import math
 import pickle
 from concurrent.futures import ThreadPoolExecutor
@@ -249,6 +250,68 @@ def test_hotspot_summary_merges_and_pickles(survey: pd.DataFrame) -> None:
     t = cxm.ResponseTable.from_pandas(survey, nps="nps", timestamp="timestamp", attributes=["store", "channel"])
     pd.testing.assert_frame_equal(cxm.hotspots(t, by=["store", "channel"], bucket=["daypart", "weekday"],
                                                max_depth=2, min_n=50), whole.finish(min_n=50))
+
+
+def _with_bad_rows(df: pd.DataFrame, seed: int = 11) -> pd.DataFrame:
+    """``df`` with skipped answers (None), bad answers (NaN, 11), bad weights and NaT."""
+    rng = np.random.default_rng(seed)
+    n = len(df)
+    nps = df["nps"].astype(object)
+    nps[rng.random(n) < 0.05] = None
+    nps[rng.integers(0, n, 15)] = np.nan
+    nps[rng.integers(0, n, 10)] = 11
+    weight = df["weight"].copy()
+    weight[rng.integers(0, n, 10)] = -1.0
+    stamps = df["timestamp"].where(rng.random(n) > 0.01)
+    return df.assign(nps=nps, weight=weight, timestamp=stamps)
+
+
+def test_hotspot_headline_and_accounting_match_segment(survey: pd.DataFrame) -> None:
+    # Every combination of a search drops the same rows: the headline, n, missing answers
+    # and load report are those of a segment table over all the dimensions at once.
+    df = _with_bad_rows(survey)
+    kwargs = dict(by=["store", "channel"], bucket=["daypart", "weekday"], policy="skip")
+    for weights in (None, "weight"):
+        hs = cxm.hotspots(df, weights=weights, min_n=20, **kwargs)
+        seg = cxm.segment(df, weights=weights, min_n=20, **kwargs)
+        assert hs.attrs["load_report"] == seg.attrs["load_report"]
+        assert hs.attrs["load_report"]["skipped"].keys() == {"non_finite", "invalid_score", "invalid_timestamp"} | (
+            {"invalid_weight"} if weights else set())
+        assert (hs.attrs["n"], hs.attrs["missing"], hs.attrs["metric"]) == (
+            seg.attrs["n"], seg.attrs["missing"], "nps")
+        assert hs.attrs["missing"] > 0
+        for k in ("overall", "overall_low", "overall_high"):
+            # The same answers summed in another order (by group): equal up to rounding.
+            assert hs.attrs[k] == pytest.approx(seg.attrs[k], rel=1e-12)
+        assert hs.attrs["dims"] == ["store", "channel", "daypart", "weekday"]
+    # Partitions merged, and a pickled summary, report the same.
+    parts = [cxm.hotspot_summary(c, weights="weight", **kwargs) for c in split(df, 3)]
+    merged = pickle.loads(pickle.dumps(functools.reduce(cxm.HotspotSummary.merge, parts)))
+    whole = cxm.hotspots(df, weights="weight", min_n=20, **kwargs)
+    assert merged.finish(min_n=20).attrs["load_report"] == whole.attrs["load_report"]
+    assert merged.finish(min_n=20).attrs["missing"] == whole.attrs["missing"]
+    assert merged.finish(min_n=20).attrs["overall"] == pytest.approx(whole.attrs["overall"], rel=1e-12)
+    # A table: its load report (rows dropped while building it) and its skipped answers.
+    t = cxm.ResponseTable.from_pandas(df, nps="nps", weight="weight", timestamp="timestamp",
+                                      attributes=["store", "channel"], policy="skip")
+    th = cxm.hotspots(t, by=["store", "channel"], bucket=["daypart", "weekday"], min_n=20)
+    ts = cxm.segment(t, by=["store", "channel"], bucket=["daypart", "weekday"], min_n=20)
+    assert th.attrs["load_report"] == ts.attrs["load_report"] == t.load_report
+    assert (th.attrs["n"], th.attrs["missing"]) == (ts.attrs["n"], ts.attrs["missing"])
+    assert th.attrs["overall"] == pytest.approx(ts.attrs["overall"], rel=1e-12)
+
+
+def test_hotspot_summary_reads_json_of_earlier_releases(survey: pd.DataFrame) -> None:
+    # Earlier releases stored an overall segment summary next to the search; it is ignored.
+    hs = cxm.hotspot_summary(survey, by=["store", "channel"], bucket="daypart", max_depth=2)
+    value = json.loads(hs.to_json())
+    assert set(value) == {"format_version", "dims", "max_depth", "hotspots"}
+    value["overall"] = json.loads(cxm.segment_summary(survey, bucket="daypart").to_json())
+    old = cxm.HotspotSummary.from_json(json.dumps(value))
+    assert old == hs and old.max_depth == 2
+    pd.testing.assert_frame_equal(old.finish(min_n=50), hs.finish(min_n=50))
+    with pytest.raises(cxm.SerializationError):
+        cxm.HotspotSummary.from_json(json.dumps({k: v for k, v in value.items() if k != "hotspots"}))
 
 
 def test_threads_give_identical_results(survey: pd.DataFrame) -> None:

@@ -13,8 +13,11 @@ Rules, in one place:
   column is dictionary-encoded with ``pd.factorize(sort=False)``; labels are ``str()`` of
   the values and missing values become the level ``"(missing)"``.
 * Timestamps: ``datetime64`` (timezone-aware → converted to UTC; naive → taken as UTC)
-  and integer / float epoch seconds become int64 epoch seconds with ``NaT`` / ``NaN`` as
-  ``INT64_MIN`` (a bad row); text is handed to the core's ISO-8601 parser.
+  and integer epoch seconds become int64 epoch seconds with ``NaT`` / ``pd.NA`` as
+  ``INT64_MIN``; the core counts that and any value at or beyond ``EPOCH_LIMIT`` (10¹⁵ s)
+  as a bad row. Text is handed to the core's ISO-8601 parser, and so are the few values
+  the core would otherwise not quote as the user wrote them (float NaN / inf / huge
+  values, int64's minimum itself, uint64 past int64's range).
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ from typing import Any, List, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
+from cxm import _cxm
 from cxm.exceptions import InvalidArgumentError, InvalidDtypeError
 
 #: int64 value standing for a missing timestamp (numpy's NaT).
 NAT = np.iinfo(np.int64).min
 
-#: Epoch seconds at or beyond this magnitude are bad rows (the core's text parser's bound).
-_EPOCH_LIMIT = 10**15
+_INT64_MAX = np.iinfo(np.int64).max
 
 #: dtypes the core reads directly as answers.
 _NATIVE_ANSWER_DTYPES = {
@@ -198,26 +201,17 @@ def timestamps(column: Any, name: str) -> Union[np.ndarray, List[str]]:
     if isinstance(dtype, np.dtype) and dtype.kind == "M":
         return _epoch_seconds(s.to_numpy())
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        v = s.to_numpy()
-        bad = (v >= _EPOCH_LIMIT) | (v <= -_EPOCH_LIMIT) if v.dtype.kind == "i" else v >= _EPOCH_LIMIT
-        if bad.any():  # nanoseconds passed as seconds, say: let the core's parser reject them
-            return [str(x) for x in v]
-        return np.ascontiguousarray(v, dtype=np.int64)
+        return _int_epochs(s.to_numpy(), None)
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         v = s.to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(v) | (np.abs(v) >= _EPOCH_LIMIT)
+        bad = ~np.isfinite(v) | (np.abs(v) >= _cxm.EPOCH_LIMIT)
         if bad.any():  # NaN, inf, out of range: the core's parser rejects them by their text
             return [repr(float(x)) for x in v]
         floored: np.ndarray = np.floor(v).astype(np.int64)
         return floored
     numpy_dtype = getattr(dtype, "numpy_dtype", None)
     if isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "iu" and not pd.api.types.is_bool_dtype(dtype):
-        missing = np.asarray(s.isna())
-        out = s.to_numpy(dtype=np.int64, na_value=0)
-        if ((out >= _EPOCH_LIMIT) | (out <= -_EPOCH_LIMIT)).any():
-            return ["NaT" if m else str(x) for x, m in zip(out, missing)]
-        out[missing] = NAT
-        return out
+        return _int_epochs(s.to_numpy(dtype=numpy_dtype, na_value=0), np.asarray(s.isna()))
     if pd.api.types.is_string_dtype(dtype) or dtype == object:
         values = s.to_numpy(dtype=object)
         if all(isinstance(x, str) or _is_missing(x) or (isinstance(x, float) and np.isnan(x)) for x in values):
@@ -226,6 +220,27 @@ def timestamps(column: Any, name: str) -> Union[np.ndarray, List[str]]:
             return timestamps(pd.to_datetime(s, utc=True), name)
         raise _dtype_error(name, dtype, "timestamps (datetime64, epoch seconds or ISO-8601 text)")
     raise _dtype_error(name, dtype, "timestamps (datetime64, epoch seconds or ISO-8601 text)")
+
+
+def _int_epochs(v: np.ndarray, missing: Mask) -> Union[np.ndarray, List[str]]:
+    """Integer epoch seconds as int64, ``NAT`` where ``missing``.
+
+    Values at or beyond ``EPOCH_LIMIT`` (nanoseconds passed as seconds, say) pass as they
+    are: the core counts them as bad rows and quotes them. Only values it could not quote
+    as written go to its parser as text: int64's minimum (the core's NaT marker) and
+    uint64 values past int64's range (which would wrap).
+    """
+    present = v if missing is None else v[~missing]
+    if present.size and (
+        (v.dtype == np.uint64 and present.max() > _INT64_MAX) or (v.dtype == np.int64 and present.min() == NAT)
+    ):
+        nat = np.zeros(len(v), dtype=bool) if missing is None else missing
+        return ["NaT" if m else str(x) for x, m in zip(v, nat)]
+    if missing is None or not missing.any():
+        return np.ascontiguousarray(v, dtype=np.int64)
+    out = np.array(v, dtype=np.int64)  # a copy: `v` may be the caller's data
+    out[missing] = NAT
+    return out
 
 
 _TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9, "ps": 10**12, "fs": 10**15, "as": 10**18}

@@ -13,6 +13,7 @@ __version__: str
 __all__ = [
     "__version__",
     "FORMAT_VERSION",
+    "EPOCH_LIMIT",
     "error_variants",
     "NpsResult",
     "CsatResult",
@@ -27,6 +28,7 @@ __all__ = [
     "HotspotSummary",
 ]
 FORMAT_VERSION: int
+EPOCH_LIMIT: int
 
 def error_variants() -> List[Tuple[str, str, List[str]]]: ...
 

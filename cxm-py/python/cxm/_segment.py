@@ -100,8 +100,7 @@ class _Prepared:
         for name in self.by:
             codes, levels = _columns.codes(_column(data, name), name)
             dims.append(("attribute", name, codes, levels))
-        self.time_dims = [("time", b) for b in self.buckets]
-        dims.extend(self.time_dims)
+        dims.extend(("time", b) for b in self.buckets)
         stamps = None
         if self.buckets:
             time_name = time if time is not None else "timestamp"
@@ -348,16 +347,15 @@ def _segment_many(
 
 class HotspotSummary:
     """Mergeable state of a hotspot search (see :func:`hotspots`): one segment summary
-    per combination of dimensions, plus an overall summary for the headline and the
-    row accounting. Picklable."""
+    per combination of dimensions. Every combination drops the same rows, so the
+    overall headline and the row accounting come from the same state. Picklable."""
 
-    __slots__ = ("_raw", "_overall", "_dims", "_max_depth")
+    __slots__ = ("_raw", "_dims", "_max_depth")
 
-    def __init__(self, raw: Any, overall: Any, dims: List[str], max_depth: int) -> None:
-        if not isinstance(raw, _cxm.HotspotSummary) or not isinstance(overall, _cxm.SegmentSummary):
+    def __init__(self, raw: Any, dims: List[str], max_depth: int) -> None:
+        if not isinstance(raw, _cxm.HotspotSummary):
             raise _columns.invalid_argument("raw", "use cxm.hotspot_summary to build a HotspotSummary")
         self._raw = raw
-        self._overall = overall
         self._dims = list(dims)
         self._max_depth = int(max_depth)
 
@@ -375,8 +373,7 @@ class HotspotSummary:
         """A **new** summary of both operands (built with the same arguments)."""
         if not isinstance(other, HotspotSummary) or other._dims != self._dims:
             raise _columns.invalid_argument("other", "expected a HotspotSummary over the same dimensions")
-        return HotspotSummary(self._raw.merge(other._raw), self._overall.merge(other._overall), self._dims,
-                              self._max_depth)
+        return HotspotSummary(self._raw.merge(other._raw), self._dims, self._max_depth)
 
     def finish(
         self,
@@ -390,8 +387,7 @@ class HotspotSummary:
     ) -> pd.DataFrame:
         """The ranked hotspots as a DataFrame (see :func:`hotspots`)."""
         cols = self._raw.finish(min_n, confidence, alpha, interval, self._max_depth, top, concentration)
-        overall = self._overall.finish(min_n, confidence, alpha, interval)
-        metric = overall["metric"]
+        metric = cols["metric"]
         _check_names(self._dims, metric, _HOTSPOT_COLUMNS)
         rows = len(cols["segment"])
         keys: Dict[str, List[Optional[str]]] = {d: [None] * rows for d in self._dims}
@@ -407,24 +403,24 @@ class HotspotSummary:
             data[c] = cols[c]
         data["flag"] = pd.Series(cols["flag"], dtype=object)
         data["weighted_n"] = cols["weighted_n"]
-        attrs = _overall_attrs(overall)
+        attrs = _overall_attrs(cols)
         attrs["dims"] = list(self._dims)
         return _frame(data, attrs)
 
     def to_json(self) -> str:
-        """JSON form: the core summaries (each with its format version) and the
-        dimension list, under this binding's format version."""
+        """JSON form: the core summary (with its format version) and the dimension
+        list, under this binding's format version."""
         return json.dumps({
             "format_version": int(_cxm.FORMAT_VERSION),
             "dims": self._dims,
             "max_depth": self._max_depth,
             "hotspots": json.loads(self._raw.to_json()),
-            "overall": json.loads(self._overall.to_json()),
         })
 
     @classmethod
     def from_json(cls, text: str) -> "HotspotSummary":
-        """Restores a summary from :meth:`to_json` (format versions checked)."""
+        """Restores a summary from :meth:`to_json` (format versions checked). JSON from
+        earlier releases, which also held an ``"overall"`` summary, still loads."""
         try:
             value = json.loads(text)
             found = value["format_version"]
@@ -432,17 +428,12 @@ class HotspotSummary:
                 raise FormatVersionError(
                     f"summary format version {found} is not supported (this build reads version "
                     f"{_cxm.FORMAT_VERSION})", found=found, expected=_cxm.FORMAT_VERSION)
-            parts = (value["hotspots"], value["overall"], value["dims"], value["max_depth"])
+            parts = (value["hotspots"], value["dims"], value["max_depth"])
         except (ValueError, KeyError, TypeError) as e:
             if isinstance(e, FormatVersionError):
                 raise
             raise SerializationError(f"serialization error: {e}", message=str(e)) from None
-        return cls(
-            _cxm.HotspotSummary.from_json(json.dumps(parts[0])),
-            _cxm.SegmentSummary.from_json(json.dumps(parts[1])),
-            list(parts[2]),
-            int(parts[3]),
-        )
+        return cls(_cxm.HotspotSummary.from_json(json.dumps(parts[0])), list(parts[1]), int(parts[2]))
 
     @staticmethod
     def _from_bytes(data: bytes) -> "HotspotSummary":
@@ -452,12 +443,7 @@ class HotspotSummary:
         return (HotspotSummary._from_bytes, (self.to_json().encode("utf-8"),))
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, HotspotSummary)
-            and self._dims == other._dims
-            and self._raw == other._raw
-            and self._overall == other._overall
-        )
+        return isinstance(other, HotspotSummary) and self._dims == other._dims and self._raw == other._raw
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -483,14 +469,9 @@ def hotspot_summary(
     p = _Prepared(data, metric, by, time, bucket, utc_offset, weights, score, csat_points, policy)
     if p.table is not None:
         raw = _cxm.HotspotSummary.from_table(p.table, p.metric, p.by, p.buckets, p.offset, max_depth)
-        overall = _cxm.SegmentSummary.from_table(p.table, p.metric, [], [], p.offset)
     else:
         raw = _cxm.HotspotSummary.from_columns(p.metric, p.answers, max_depth=max_depth, **p.kwargs)
-        # The time dimensions see every bad timestamp, so this summary's accounting is
-        # that of the whole search.
-        kwargs = dict(p.kwargs, dims=p.time_dims)
-        overall = _cxm.SegmentSummary.from_columns(p.metric, p.answers, **kwargs)
-    return HotspotSummary(raw, overall, p.dims, max_depth)
+    return HotspotSummary(raw, p.dims, max_depth)
 
 
 def hotspots(
