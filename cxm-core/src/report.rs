@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{CxmError, Result};
 use crate::metrics::{CesResult, CsatResult, MetricKind, MetricOptions, NpsResult};
 use crate::segment::{
     hotspots, segment, Dimension, Flag, Hotspot, HotspotOptions, SegmentOptions, SegmentSpec,
@@ -66,19 +66,9 @@ pub fn analyze(table: &ResponseTable, config: &ReportConfig) -> Result<Report> {
         small_n: config.segment.min_n,
         nps_interval: config.segment.nps_interval,
     };
-    // A metric is reported when its column exists and holds answers with weight.
-    let has = |kind: MetricKind| -> Result<bool> {
-        Ok(table.levels(kind).is_some() && table.distribution(kind)?.weighted_n() > 0.0)
-    };
-    let nps = has(MetricKind::Nps)?
-        .then(|| table.nps(&mopts))
-        .transpose()?;
-    let csat = has(MetricKind::Csat)?
-        .then(|| table.csat(&mopts))
-        .transpose()?;
-    let ces = has(MetricKind::Ces)?
-        .then(|| table.ces(&mopts))
-        .transpose()?;
+    let nps = if_answered(table, MetricKind::Nps, || table.nps(&mopts))?;
+    let csat = if_answered(table, MetricKind::Csat, || table.csat(&mopts))?;
+    let ces = if_answered(table, MetricKind::Ces, || table.ces(&mopts))?;
     let metric = config.metric.unwrap_or(if nps.is_some() {
         MetricKind::Nps
     } else if csat.is_some() {
@@ -260,6 +250,22 @@ impl Report {
             );
         }
         s
+    }
+}
+
+/// A metric is reported when its column exists and holds answers with weight.
+fn if_answered<T>(
+    table: &ResponseTable,
+    kind: MetricKind,
+    compute: impl FnOnce() -> Result<T>,
+) -> Result<Option<T>> {
+    if table.levels(kind).is_none() {
+        return Ok(None);
+    }
+    match compute() {
+        Ok(r) => Ok(Some(r)),
+        Err(CxmError::EmptyInput { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

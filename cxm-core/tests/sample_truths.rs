@@ -184,3 +184,37 @@ fn segment_sees_the_app_recover_after_the_release() {
         "app NPS before {b:.1}, after {a:.1}"
     );
 }
+
+/// The main job's analysis: every metric present, the planted slice among the hotspots,
+/// readable Markdown and valid JSON.
+#[test]
+fn analyze_reports_the_sample() {
+    use cxm_core::report::{analyze, ReportConfig};
+    let t = table();
+    let config = ReportConfig {
+        utc_offset_minutes: 60,
+        ..ReportConfig::default()
+    };
+    let r = analyze(&t, &config).unwrap();
+    assert!(r.nps.is_some() && r.csat.is_some() && r.ces.is_some());
+    assert_eq!(r.ces.as_ref().unwrap().size.n, 15_112);
+    assert!(r
+        .hotspots
+        .iter()
+        .any(|h| h.describe() == "store=Leeds Central & daypart=evening"));
+    let md = r.to_markdown();
+    assert!(
+        md.contains("## Hotspots") && md.contains("Leeds Central"),
+        "{md}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["load"]["rows_in"], 20_000);
+    // Only NPS: CSAT and CES sections are absent, not errors.
+    let nps = [9.0, 10.0, 3.0];
+    let small = cxm_core::table::TableBuilder::new()
+        .nps(&nps[..])
+        .build(Policy::Reject)
+        .unwrap();
+    let r = analyze(&small, &ReportConfig::default()).unwrap();
+    assert!(r.nps.unwrap().size.small && r.csat.is_none() && r.ces.is_none());
+}
