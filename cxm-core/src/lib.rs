@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod report;
 pub mod sample;
 pub mod segment;
+pub mod sentiment;
 pub mod table;
 pub mod time;
 

@@ -1,0 +1,1 @@
+//! Sentiment of customer comments (issue 4, in progress).
