@@ -1414,12 +1414,15 @@ const CLOSE_PROMOTER: &[&str] = &[
 const EMOJI_NEG: &[&str] = &["😡", "😤", "🙄", "👎", "😠"];
 const EMOJI_POS: &[&str] = &["😊", "👍", "🙂", "😀", "❤️"];
 const JOIN_SAME: &[&str] = &[", ", " and ", ". ", ", also ", " plus ", ", "];
+/// Contrast markers that hand the weight to the clause after them ("X but Y": Y decides),
+/// matching the dominant-last clause order. ("although"/"though" would hand it to the
+/// main clause instead.)
 const JOIN_CONTRAST: &[&str] = &[
     " but ",
     ", but ",
     " - but ",
-    " although ",
-    " though ",
+    ", yet ",
+    " but then ",
     ", however ",
 ];
 const END_NEG: &[&str] = &[".", ".", "", "!", "!", "!!", "!!!", "..."];
@@ -1526,6 +1529,10 @@ fn compose_comment(rng: &mut Rng, c: &CommentCtx) -> (String, u16, u16) {
         ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal)
     });
     chosen.truncate(if rng.chance(0.6) { 2 } else { 3 });
+    // Written with the dominant feeling last, as people do: in "X but Y" the clause after
+    // the contrast word carries the verdict ("took ages but the staff sorted it out" is a
+    // passive's or promoter's comment; "staff were nice but it took ages" a detractor's).
+    chosen.reverse();
 
     let mut topics = 0u16;
     let mut complaints = 0u16;
