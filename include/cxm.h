@@ -21,6 +21,13 @@
 #include <stdint.h>
 
 /**
+ * A length meaning "the text is NUL-terminated" (`SIZE_MAX`), for the `len` argument of
+ * `cxm_sentiment_score` and the elements of the `lengths` array of
+ * `cxm_sentiment_score_batch`.
+ */
+#define CXM_NUL_TERMINATED ~(size_t)0
+
+/**
  * Result of every fallible `cxm_` function. Numbers are part of the ABI: they are never
  * changed or reused. Codes 10–19 refine `CXM_INVALID_INPUT` (the caller's data or
  * arguments are wrong); `CXM_FORMAT_VERSION` refines `CXM_SERIALIZATION`.
@@ -126,6 +133,13 @@ typedef struct cxm_nps_summary cxm_nps_summary;
  * from it and live until `cxm_segment_table_free`.
  */
 typedef struct cxm_segment_table cxm_segment_table;
+
+/**
+ * An immutable sentiment model: a mode and its lexicon. Create it with
+ * `cxm_sentiment_model_new`, free it with `cxm_sentiment_model_free`. It may be shared
+ * between threads and used by several at once.
+ */
+typedef struct cxm_sentiment_model cxm_sentiment_model;
 
 /**
  * A validated, columnar table of survey responses (opaque).
@@ -926,6 +940,41 @@ typedef struct cxm_hotspot {
 } cxm_hotspot;
 
 /**
+ * Which rule set a sentiment model applies. Numbers are part of the ABI; new modes get
+ * new numbers.
+ */
+typedef uint32_t cxm_sentiment_mode;
+
+/**
+ * Sentiment scores of one text. An array element type: no `size` field, frozen (later
+ * additions will come as new types).
+ */
+typedef struct cxm_sentiment_scores {
+    /**
+     * Normalized overall sentiment, −1 (most negative) to 1 (most positive).
+     */
+    double compound;
+    /**
+     * Share of positive weight, 0–1.
+     */
+    double pos;
+    /**
+     * Share of neutral weight, 0–1.
+     */
+    double neu;
+    /**
+     * Share of negative weight, 0–1 (`pos + neu + neg` is 1 up to rounding; all three
+     * are 0 for an empty or blank text).
+     */
+    double neg;
+} cxm_sentiment_scores;
+
+/**
+ * Per-row outcome of `cxm_sentiment_score_batch` (one byte per row).
+ */
+typedef uint8_t cxm_row_status;
+
+/**
  * `NPS ± z·100·√Var` (the default).
  */
 #define CXM_NPS_INTERVAL_WALD 0
@@ -1014,6 +1063,27 @@ typedef struct cxm_hotspot {
  * Fewer than `min_n` answers: metric suppressed (NaN), `n` still reported.
  */
 #define CXM_FLAG_SUPPRESSED 3
+
+/**
+ * The reference vaderSentiment 3.3.2 (Hutto & Gilbert 2014), quirks and rounding
+ * included (compound to 4 decimals, pos / neu / neg to 3).
+ */
+#define CXM_SENTIMENT_MODE_VADER 0
+
+/**
+ * The row was scored.
+ */
+#define CXM_ROW_OK 0
+
+/**
+ * `texts[i]` was NULL: not scored, its scores are NaN. Pass `""` for an empty text.
+ */
+#define CXM_ROW_NULL 1
+
+/**
+ * `texts[i]` is not valid UTF-8: not scored, its scores are NaN.
+ */
+#define CXM_ROW_INVALID_UTF8 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -1753,6 +1823,71 @@ enum cxm_status cxm_hotspot_list_to_json(const struct cxm_hotspot_list *l, char 
  * `l` must be NULL or a live handle from this library, not used afterwards.
  */
 void cxm_hotspot_list_free(struct cxm_hotspot_list *l);
+
+/**
+ * Creates a sentiment model of `mode` (a `CXM_SENTIMENT_MODE_*` value) in `*out`; free
+ * it with `cxm_sentiment_model_free`. `*out` is NULL on failure. The lexicon is parsed
+ * once per process, so creating more models is cheap.
+ *
+ * # Safety
+ *
+ * `out` must be a valid `cxm_sentiment_model**`.
+ */
+enum cxm_status cxm_sentiment_model_new(cxm_sentiment_mode mode, struct cxm_sentiment_model **out);
+
+/**
+ * Frees a sentiment model; NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `m` must be NULL or a live model from `cxm_sentiment_model_new`, not used afterwards.
+ */
+void cxm_sentiment_model_free(struct cxm_sentiment_model *m);
+
+/**
+ * Scores one text of `len` bytes (`CXM_NUL_TERMINATED`: up to its NUL) into `*out`.
+ * Gives exactly what `cxm_sentiment_score_batch` gives for the same text.
+ *
+ * A NULL `text` is `CXM_NULL_POINTER` (pass `""` for an empty text); text that is not
+ * UTF-8 is `CXM_INVALID_UTF8`. `*out` is written only on success.
+ *
+ * # Safety
+ *
+ * `m` must be a live model; `text` must point to `len` readable bytes (or be
+ * NUL-terminated when `len` is `CXM_NUL_TERMINATED`); `out` must point to a
+ * `cxm_sentiment_scores`.
+ */
+enum cxm_status cxm_sentiment_score(const struct cxm_sentiment_model *m,
+                                    const char *text,
+                                    size_t len,
+                                    struct cxm_sentiment_scores *out);
+
+/**
+ * Scores `n` texts: `out[i]` gets the scores of `texts[i]`, computed in parallel; the
+ * results do not depend on the number of threads.
+ *
+ * `lengths` gives each text's length in bytes (an element `CXM_NUL_TERMINATED` means that
+ * text is NUL-terminated); NULL means every text is NUL-terminated. A NULL `texts[i]` or
+ * one that is not UTF-8 does not fail the call: its row status is `CXM_ROW_NULL` or
+ * `CXM_ROW_INVALID_UTF8` and `out[i]` is all NaN. `row_status` (may be NULL) receives one
+ * `CXM_ROW_*` byte per text.
+ *
+ * `texts` and `out` may be NULL only when `n` is 0; with `n` = 0 nothing is read or
+ * written. The call fails (writing nothing) only on bad arguments: NULL `m`, NULL or
+ * misaligned arrays.
+ *
+ * # Safety
+ *
+ * `m` must be a live model; `texts` must point to `n` pointers, each NULL or a text as
+ * described; `lengths` NULL or `n` lengths; `out` must point to `n` writable
+ * `cxm_sentiment_scores`; `row_status` NULL or `n` writable bytes.
+ */
+enum cxm_status cxm_sentiment_score_batch(const struct cxm_sentiment_model *m,
+                                          const char *const *texts,
+                                          const size_t *lengths,
+                                          size_t n,
+                                          struct cxm_sentiment_scores *out,
+                                          cxm_row_status *row_status);
 
 #ifdef __cplusplus
 }  // extern "C"

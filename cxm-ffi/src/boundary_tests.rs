@@ -8,13 +8,14 @@ use std::ptr::{null, null_mut};
 use crate::status::test_hooks::panic_next_call;
 use crate::*;
 
-const SOURCES: [&str; 7] = [
+const SOURCES: [&str; 8] = [
     include_str!("lib.rs"),
     include_str!("status.rs"),
     include_str!("metrics.rs"),
     include_str!("table.rs"),
     include_str!("segment.rs"),
     include_str!("hotspot.rs"),
+    include_str!("sentiment.rs"),
     include_str!("args.rs"),
 ];
 
@@ -140,6 +141,21 @@ fn every_entry_point_turns_panics_into_status() {
     value!(cxm_hotspot_list_describe(null(), 0) == null());
     status!(cxm_hotspot_list_to_json(null(), null_mut()));
     void!(cxm_hotspot_list_free(null_mut()));
+
+    status!(cxm_sentiment_model_new(
+        CXM_SENTIMENT_MODE_VADER,
+        null_mut()
+    ));
+    status!(cxm_sentiment_score(null(), s, 0, null_mut()));
+    status!(cxm_sentiment_score_batch(
+        null(),
+        null(),
+        null(),
+        0,
+        null_mut(),
+        null_mut()
+    ));
+    void!(cxm_sentiment_model_free(null_mut()));
 
     void!(cxm_string_free(null_mut()));
     covered.push("cxm_version");

@@ -36,6 +36,8 @@ pub mod segment;
 
 pub mod hotspot;
 
+pub mod sentiment;
+
 mod args;
 
 #[cfg(test)]
@@ -48,6 +50,7 @@ use crate::status::guard;
 pub use hotspot::*;
 pub use metrics::*;
 pub use segment::*;
+pub use sentiment::*;
 pub use status::*;
 pub use table::*;
 

@@ -266,6 +266,19 @@ fn hotspot_structs() {
 
 /// The status enum is `int`-sized, as a C compiler lays out `enum cxm_status`.
 #[test]
+fn sentiment_structs() {
+    assert_layout!(cxm_sentiment_scores, 32, 8, {
+        compound: f64 => 0,
+        pos: f64 => 8,
+        neu: f64 => 16,
+        neg: f64 => 24,
+    });
+    assert_eq!(size_of::<cxm_sentiment_mode>(), 4);
+    assert_eq!(size_of::<cxm_row_status>(), 1);
+    assert_eq!(CXM_NUL_TERMINATED, usize::MAX);
+}
+
+#[test]
 fn status_is_int_sized() {
     assert_eq!(size_of::<cxm_status>(), size_of::<std::ffi::c_int>());
     // Value-set typedefs are fixed-width, whatever the C compiler's enum size.
