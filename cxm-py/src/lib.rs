@@ -8,6 +8,7 @@ mod arrays;
 mod errors;
 mod metrics;
 mod segment;
+mod sentiment;
 mod table;
 
 use pyo3::prelude::*;
@@ -29,5 +30,6 @@ fn _cxm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(table::table_from_columns, m)?)?;
     m.add_class::<segment::PySegmentSummary>()?;
     m.add_class::<segment::PyHotspotSummary>()?;
+    m.add_class::<sentiment::PySentimentModel>()?;
     Ok(())
 }

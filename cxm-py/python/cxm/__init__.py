@@ -1,5 +1,6 @@
 """cxm — customer-experience analytics: NPS / CSAT / CES with honest intervals,
-segmentation with significance, and hotspot search, over numpy and pandas.
+segmentation with significance, hotspot search, and sentiment of comments, over numpy
+and pandas.
 
 A pure-Python layer over the native ``cxm._cxm`` extension (Rust, ``cxm-core``): this
 package converts arguments and builds pandas objects; every statistic is computed by the
@@ -28,6 +29,7 @@ from cxm._segment import (
     segment,
     segment_summary,
 )
+from cxm._sentiment import SentimentModel, sentiment
 from cxm._table import ResponseTable, read_csv
 from cxm.exceptions import (
     CsvError,
@@ -75,6 +77,9 @@ __all__ = [
     "hotspot_summary",
     "SegmentSummary",
     "HotspotSummary",
+    # sentiment
+    "sentiment",
+    "SentimentModel",
     # errors
     "CxmError",
     "InvalidInputError",

@@ -45,6 +45,8 @@ __all__ = [
     "hotspot_summary",
     "SegmentSummary",
     "HotspotSummary",
+    "sentiment",
+    "SentimentModel",
     "CxmError",
     "InvalidInputError",
     "InvalidDtypeError",
@@ -439,3 +441,16 @@ def hotspots(
     interval: str = "wald",
     policy: str = "reject",
 ) -> pd.DataFrame: ...
+
+# --- sentiment -------------------------------------------------------------------------
+
+@final
+class SentimentModel:
+    def __new__(cls, mode: str) -> SentimentModel: ...
+    @property
+    def mode(self) -> str: ...
+    def score(self, text: str) -> Dict[str, float]: ...
+    def score_batch(self, texts: _Column, *, policy: str = "reject") -> pd.DataFrame: ...
+    def __reduce__(self) -> Any: ...
+
+def sentiment(texts: _Column, *, mode: str, policy: str = "reject") -> pd.DataFrame: ...

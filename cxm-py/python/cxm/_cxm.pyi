@@ -8,6 +8,7 @@ from cxm import CesResult as CesResult
 from cxm import Comparison as Comparison
 from cxm import CsatResult as CsatResult
 from cxm import NpsResult as NpsResult
+from cxm import SentimentModel as SentimentModel
 
 __version__: str
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "table_from_columns",
     "SegmentSummary",
     "HotspotSummary",
+    "SentimentModel",
 ]
 FORMAT_VERSION: int
 EPOCH_LIMIT: int
