@@ -20,8 +20,8 @@ use std::sync::{Arc, OnceLock};
 /// The licence of the VADER lexicon and emoji table (MIT, © 2016 C.J. Hutto).
 pub const VADER_LICENSE: &str = include_str!("../../data/vader/VADER_LICENSE.txt");
 
-const VADER_LEXICON: &str = include_str!("../../data/vader/vader_lexicon.txt");
-const EMOJI_LEXICON: &str = include_str!("../../data/vader/emoji_utf8_lexicon.txt");
+pub(crate) const VADER_LEXICON: &str = include_str!("../../data/vader/vader_lexicon.txt");
+pub(crate) const EMOJI_LEXICON: &str = include_str!("../../data/vader/emoji_utf8_lexicon.txt");
 
 /// Mean intensity increase of a booster word (`B_INCR`).
 pub(crate) const B_INCR: f64 = 0.293;
@@ -30,7 +30,7 @@ pub(crate) const B_DECR: f64 = -0.293;
 
 /// One-word entries of the reference's `BOOSTER_DICT`: degree adverbs and their scalar.
 /// The three two-word entries are in [`booster_phrase`].
-const BOOSTERS: &[(&str, f64)] = &[
+pub(crate) const BOOSTERS: &[(&str, f64)] = &[
     ("absolutely", B_INCR),
     ("amazingly", B_INCR),
     ("awfully", B_INCR),
@@ -116,7 +116,7 @@ const BOOSTERS: &[(&str, f64)] = &[
 
 /// `NEGATE` of the reference: a preceding token in this list flips a valence (as does
 /// any token containing `n't`).
-const NEGATIONS: &[&str] = &[
+pub(crate) const NEGATIONS: &[&str] = &[
     "aint",
     "arent",
     "cannot",
@@ -339,6 +339,19 @@ impl Lexicon {
     pub fn vader() -> Arc<Lexicon> {
         static VADER: OnceLock<Arc<Lexicon>> = OnceLock::new();
         Arc::clone(VADER.get_or_init(|| Arc::new(Lexicon::parse(VADER_LEXICON, EMOJI_LEXICON))))
+    }
+
+    /// The VADER lexicon with `words` appended (a later entry of the same word wins, as
+    /// in the reference's file parsing). Words are matched exactly, lowercase.
+    pub(crate) fn with_words(words: &[(String, f64)]) -> Lexicon {
+        let mut text = String::from(VADER_LEXICON);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        for (word, valence) in words {
+            text.push_str(&format!("{}\t{valence}\n", word.trim().to_lowercase()));
+        }
+        Lexicon::parse(&text, EMOJI_LEXICON)
     }
 
     /// Number of distinct tokens with a valence.

@@ -6,6 +6,15 @@
 //!
 //! # Modes
 //!
+//! - [`Mode::Cx`] (the default, [`SentimentModel::cx`]): VADER's lexicon and intensity
+//!   rules re-done for customer feedback — a CX lexicon of words and phrases (waits,
+//!   delays, crashes, refunds, rudeness, "above and beyond", "no complaints"…), Snowball
+//!   stems so that inflections hit the lexicon, negation scoped to its clause, contrast
+//!   ("but", "although") by position within the sentence, durations in a waiting
+//!   context ("on hold for 40 minutes"), ironic thanks, "like" only as a verb,
+//!   Unicode word boundaries. Clause scores with character offsets
+//!   ([`SentimentModel::clauses`]) and a per-token account ([`SentimentModel::explain`]).
+//!   Every rule and its evidence: `docs/sentiment.md`.
 //! - [`Mode::Vader`] reproduces the reference Python vaderSentiment 3.3.2 — compound,
 //!   pos, neu and neg, rounded like it (4 and 3 decimals), quirks included (see the
 //!   `vader` module source and `docs/sentiment.md`). Parity is tested against scores
@@ -32,16 +41,27 @@
 //! assert_eq!(batch[2].compound, 0.0);
 //! ```
 
+mod cx;
 mod lexicon;
 mod tokenize;
 mod vader;
+mod words;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{CxmError, Result};
+
+pub use cx::{Clause, Contribution, Rule, Source};
 pub use lexicon::{Lexicon, VADER_LICENSE};
+
+/// Default cut-off of [`Scores::label`]: VADER's ±0.05 on `compound`.
+pub const DEFAULT_CUT: f64 = 0.05;
+
+/// Version of the serialized form of a [`SentimentModel`].
+pub const MODEL_FORMAT_VERSION: u32 = 1;
 
 /// Sentiment scores of one text.
 ///
@@ -60,31 +80,201 @@ pub struct Scores {
     pub neg: f64,
 }
 
-/// Which rule set a [`SentimentModel`] applies.
+/// Three-class label of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// `compound ≤ −cut`.
+    Negative,
+    /// Between the cut-offs.
+    Neutral,
+    /// `compound ≥ cut`.
+    Positive,
+}
+
+impl Label {
+    /// "negative", "neutral" or "positive".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Negative => "negative",
+            Label::Neutral => "neutral",
+            Label::Positive => "positive",
+        }
+    }
+}
+
+impl Scores {
+    /// The label at cut-off `cut` (VADER's convention: positive if `compound ≥ cut`,
+    /// negative if `compound ≤ −cut`, else neutral). [`DEFAULT_CUT`] is 0.05.
+    pub fn label(&self, cut: f64) -> Label {
+        if self.compound >= cut {
+            Label::Positive
+        } else if self.compound <= -cut {
+            Label::Negative
+        } else {
+            Label::Neutral
+        }
+    }
+}
+
+/// Which rule set a [`SentimentModel`] applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Mode {
+    /// Customer-feedback rules (the default); see the module documentation.
+    #[default]
+    Cx,
     /// Exactly the reference vaderSentiment 3.3.2 (Hutto & Gilbert 2014), quirks and
     /// rounding included: |Δ| ≤ 1e-6 against the reference on every text tested.
     Vader,
 }
 
-/// An immutable sentiment scorer: a mode and its lexicon. `Send + Sync`; cloning shares
-/// the lexicon.
+impl Mode {
+    /// "cx" or "vader".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Cx => "cx",
+            Mode::Vader => "vader",
+        }
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = CxmError;
+
+    fn from_str(s: &str) -> Result<Mode> {
+        match s {
+            "cx" => Ok(Mode::Cx),
+            "vader" => Ok(Mode::Vader),
+            other => Err(CxmError::InvalidArgument {
+                name: "mode".into(),
+                reason: format!("unknown sentiment mode {other:?} (expected \"cx\" or \"vader\")"),
+            }),
+        }
+    }
+}
+
+/// A per-token account of one text's score ([`SentimentModel::explain`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The rule set that scored the text.
+    pub mode: Mode,
+    /// The text's scores (equal to [`SentimentModel::score`]).
+    pub scores: Scores,
+    /// Every token with a valence or a rule, in text order.
+    pub contributions: Vec<Contribution>,
+    /// The clauses of the text and their scores.
+    pub clauses: Vec<Clause>,
+}
+
+impl Explanation {
+    /// JSON of the explanation.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Engine {
+    Vader(Arc<Lexicon>),
+    Cx(Arc<cx::CxTables>),
+}
+
+/// An immutable sentiment scorer: a mode, its lexicons and any custom entries.
+/// `Send + Sync`; cloning shares the tables. Serializable ([`SentimentModel::to_json`],
+/// serde): the mode and the custom entries are stored, the shipped lexicons are not.
 #[derive(Debug, Clone)]
 pub struct SentimentModel {
     mode: Mode,
-    lexicon: Arc<Lexicon>,
+    entries: Arc<[(String, f64)]>,
+    engine: Engine,
+}
+
+impl Default for SentimentModel {
+    fn default() -> Self {
+        SentimentModel::cx()
+    }
 }
 
 impl SentimentModel {
+    /// The model of `mode` with the shipped lexicons.
+    pub fn new(mode: Mode) -> Self {
+        match mode {
+            Mode::Cx => SentimentModel::cx(),
+            Mode::Vader => SentimentModel::vader(),
+        }
+    }
+
+    /// The customer-feedback model ([`Mode::Cx`], the default): VADER lexicon + CX
+    /// lexicon, compiled once per process.
+    pub fn cx() -> Self {
+        static CX: OnceLock<Arc<cx::CxTables>> = OnceLock::new();
+        SentimentModel {
+            mode: Mode::Cx,
+            entries: Arc::from(Vec::new()),
+            engine: Engine::Cx(Arc::clone(
+                CX.get_or_init(|| Arc::new(cx::CxTables::build(&[]))),
+            )),
+        }
+    }
+
     /// The VADER-compatible model ([`Mode::Vader`]) with the shipped VADER 3.3.2 lexicon
     /// and emoji table (MIT, [`VADER_LICENSE`]). The lexicon is parsed once per process.
     pub fn vader() -> Self {
         SentimentModel {
             mode: Mode::Vader,
-            lexicon: Lexicon::vader(),
+            entries: Arc::from(Vec::new()),
+            engine: Engine::Vader(Lexicon::vader()),
+        }
+    }
+
+    /// A new model with `entries` added to (or overriding) the lexicon; later entries
+    /// win over earlier ones and over this model's. An entry is a word or, in the Cx
+    /// mode, a phrase (words matched by stem; `NEG` matches any negation) with a valence
+    /// in −4..4 (VADER's scale: 1 mildly, 2 clearly, 3 strongly positive).
+    ///
+    /// Errors: [`CxmError::InvalidArgument`] for an empty entry, a valence that is not a
+    /// finite number in −4..4, or a phrase in the Vader mode.
+    ///
+    /// ```
+    /// use cxm_core::sentiment::SentimentModel;
+    ///
+    /// let base = SentimentModel::cx();
+    /// let custom = base.with_entries(&[("queue jump", 2.0), ("meh", -1.0)]).unwrap();
+    /// assert!(custom.score("they let me queue jump").compound > 0.3);
+    /// assert!(base.score("they let me queue jump").compound <= 0.0);
+    /// ```
+    pub fn with_entries(&self, entries: &[(&str, f64)]) -> Result<SentimentModel> {
+        for (i, &(entry, valence)) in entries.iter().enumerate() {
+            cx::check_entry(entry, valence).map_err(|reason| CxmError::InvalidArgument {
+                name: format!("entries[{i}]"),
+                reason: format!("{entry:?}: {reason}"),
+            })?;
+            if self.mode == Mode::Vader && entry.split_whitespace().count() > 1 {
+                return Err(CxmError::InvalidArgument {
+                    name: format!("entries[{i}]"),
+                    reason: format!("{entry:?}: the Vader mode takes single words only"),
+                });
+            }
+        }
+        let mut all: Vec<(String, f64)> = self.entries.to_vec();
+        all.extend(entries.iter().map(|&(e, v)| (e.to_string(), v)));
+        Ok(SentimentModel::build(self.mode, all))
+    }
+
+    fn build(mode: Mode, entries: Vec<(String, f64)>) -> SentimentModel {
+        if entries.is_empty() {
+            return SentimentModel::new(mode);
+        }
+        let engine = match mode {
+            Mode::Cx => Engine::Cx(Arc::new(cx::CxTables::build(&entries))),
+            Mode::Vader => Engine::Vader(Arc::new(Lexicon::with_words(&entries))),
+        };
+        SentimentModel {
+            mode,
+            entries: Arc::from(entries),
+            engine,
         }
     }
 
@@ -93,25 +283,140 @@ impl SentimentModel {
         self.mode
     }
 
-    /// The lexicon of this model.
-    pub fn lexicon(&self) -> &Lexicon {
-        &self.lexicon
+    /// The custom entries of this model, in the order they were added.
+    pub fn entries(&self) -> &[(String, f64)] {
+        &self.entries
+    }
+
+    /// The VADER lexicon (with any custom words in the Vader mode).
+    pub fn lexicon(&self) -> Arc<Lexicon> {
+        match &self.engine {
+            Engine::Vader(l) => Arc::clone(l),
+            Engine::Cx(_) => Lexicon::vader(),
+        }
     }
 
     /// Scores one text. Never fails: any string, including an empty one, gets scores.
     pub fn score(&self, text: &str) -> Scores {
-        match self.mode {
-            Mode::Vader => vader::polarity_scores(&self.lexicon, text),
+        match &self.engine {
+            Engine::Vader(lexicon) => vader::polarity_scores(lexicon, text),
+            Engine::Cx(tables) => cx::polarity_scores(tables, text),
         }
     }
 
     /// Scores many texts in parallel (rayon). Element `i` is `self.score(texts[i])`, so
     /// results are identical for any thread count.
-    pub fn score_batch(&self, texts: &[&str]) -> Vec<Scores> {
+    pub fn score_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Scores> {
         texts
             .par_iter()
             .with_min_len(256)
-            .map(|text| self.score(text))
+            .map(|text| self.score(text.as_ref()))
             .collect()
+    }
+
+    /// Each token's contribution, the rules that fired and the clause scores (Cx mode).
+    /// In the Vader mode the explanation has the scores only (the reference's rules are
+    /// documented in `docs/sentiment.md`; its token positions are not those of the text).
+    ///
+    /// ```
+    /// use cxm_core::sentiment::{Rule, SentimentModel};
+    ///
+    /// let e = SentimentModel::cx().explain("Not happy: on hold for 40 minutes");
+    /// assert!(e.scores.compound < -0.5);
+    /// let hold = e.contributions.iter().find(|c| c.text == "on").unwrap();
+    /// assert!(matches!(&hold.rules[0], Rule::Phrase { phrase, .. } if phrase == "on hold"));
+    /// let minutes = e.contributions.iter().find(|c| c.text == "minutes").unwrap();
+    /// assert!(matches!(minutes.rules[0], Rule::Duration { minutes } if minutes == 40.0));
+    /// ```
+    pub fn explain(&self, text: &str) -> Explanation {
+        match &self.engine {
+            Engine::Vader(lexicon) => Explanation {
+                mode: self.mode,
+                scores: vader::polarity_scores(lexicon, text),
+                contributions: Vec::new(),
+                clauses: Vec::new(),
+            },
+            Engine::Cx(tables) => {
+                let (scores, contributions, clauses) = cx::analyze(tables, text);
+                Explanation {
+                    mode: self.mode,
+                    scores,
+                    contributions,
+                    clauses,
+                }
+            }
+        }
+    }
+
+    /// The clauses of `text` with their scores and character offsets (Cx mode; the Vader
+    /// mode has no clauses and returns an empty list).
+    pub fn clauses(&self, text: &str) -> Vec<Clause> {
+        self.explain(text).clauses
+    }
+
+    /// Serialized model: `{"format_version":1,"mode":"cx","entries":[["word",2.0],…]}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&ModelRepr::from(self.clone()))
+            .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+
+    /// Reads a model written by [`SentimentModel::to_json`].
+    ///
+    /// Errors: [`CxmError::Serialization`] for malformed JSON or invalid entries,
+    /// [`CxmError::FormatVersion`] for another format version.
+    pub fn from_json(json: &str) -> Result<SentimentModel> {
+        let repr: ModelRepr = serde_json::from_str(json).map_err(|e| CxmError::Serialization {
+            message: e.to_string(),
+        })?;
+        SentimentModel::try_from(repr)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct ModelRepr {
+    format_version: u32,
+    mode: Mode,
+    entries: Vec<(String, f64)>,
+}
+
+impl From<SentimentModel> for ModelRepr {
+    fn from(m: SentimentModel) -> Self {
+        ModelRepr {
+            format_version: MODEL_FORMAT_VERSION,
+            mode: m.mode,
+            entries: m.entries.to_vec(),
+        }
+    }
+}
+
+impl TryFrom<ModelRepr> for SentimentModel {
+    type Error = CxmError;
+
+    fn try_from(r: ModelRepr) -> Result<SentimentModel> {
+        if r.format_version != MODEL_FORMAT_VERSION {
+            return Err(CxmError::FormatVersion {
+                found: r.format_version,
+                expected: MODEL_FORMAT_VERSION,
+            });
+        }
+        let entries: Vec<(&str, f64)> = r.entries.iter().map(|(e, v)| (e.as_str(), *v)).collect();
+        SentimentModel::new(r.mode)
+            .with_entries(&entries)
+            .map_err(|e| CxmError::Serialization {
+                message: e.to_string(),
+            })
+    }
+}
+
+impl Serialize for SentimentModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ModelRepr::from(self.clone()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SentimentModel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let repr = ModelRepr::deserialize(d)?;
+        SentimentModel::try_from(repr).map_err(serde::de::Error::custom)
     }
 }

@@ -1,0 +1,274 @@
+//! The Cx mode's tokenizer: Unicode word boundaries (UAX #29, `unicode-segmentation`)
+//! inside whitespace-separated chunks, with emoticons, @mentions and URLs recognised
+//! first. Every token keeps its byte span in the text.
+//!
+//! ASCII chunks take a fast path that produces the same tokens as `unicode-segmentation`
+//! does on them (asserted by a property test); other chunks go through
+//! `split_word_bound_indices`.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Letters, digits, apostrophes inside words ("don't", "e-mail" is three tokens).
+    Word,
+    /// A number written with digits ("2", "3.5", "1,000"), possibly glued to a unit
+    /// ("45min"): the unit starts at byte `unit` of the token (0 when none).
+    Number { unit: u8 },
+    /// An emoticon of the lexicon (":)", ":-(", "<3"), kept whole.
+    Emoticon,
+    /// A code point with an emoji description, or a pictograph sequence.
+    Emoji,
+    /// One punctuation or symbol character.
+    Punct(char),
+    /// A @handle or a URL: not words, no sentiment.
+    Skip,
+}
+
+/// One token: its kind and byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits `text` into tokens, appending them to `out`. `is_emoticon` tells whether a
+/// whitespace-free string (lowercased by the caller when needed) is an emoticon.
+pub(crate) fn tokenize(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+    for (start, chunk) in chunks(text) {
+        split_chunk(chunk, start, is_emoticon, out);
+    }
+}
+
+/// Whitespace-separated chunks with their byte offsets.
+fn chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(char::is_whitespace)
+        .scan(0usize, |offset, piece| {
+            let start = *offset;
+            // Advance past the piece and the one whitespace character after it.
+            let rest = &text[start + piece.len()..];
+            let ws = rest.chars().next().map_or(0, char::len_utf8);
+            *offset = start + piece.len() + ws;
+            Some((start, piece))
+        })
+        .filter(|(_, piece)| !piece.is_empty())
+}
+
+fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+    // URLs and @handles are not words.
+    if chunk.starts_with('@') && chunk.len() > 1
+        || chunk.starts_with("http://")
+        || chunk.starts_with("https://")
+        || chunk.starts_with("www.")
+    {
+        out.push(Tok {
+            kind: Kind::Skip,
+            start: base,
+            end: base + chunk.len(),
+        });
+        return;
+    }
+    // Emoticons: the whole chunk, or the chunk without trailing sentence punctuation.
+    if !chunk.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let trimmed = chunk.trim_end_matches(['.', ',', '!', '?']);
+        for candidate in [chunk, trimmed] {
+            if candidate.len() >= 2
+                && !candidate.bytes().all(|b| b.is_ascii_alphabetic())
+                && is_emoticon(candidate)
+            {
+                out.push(Tok {
+                    kind: Kind::Emoticon,
+                    start: base,
+                    end: base + candidate.len(),
+                });
+                if candidate.len() < chunk.len() {
+                    split_chunk(
+                        &chunk[candidate.len()..],
+                        base + candidate.len(),
+                        is_emoticon,
+                        out,
+                    );
+                }
+                return;
+            }
+        }
+    }
+    if chunk.is_ascii() {
+        ascii_segments(chunk, |s, e| push_segment(chunk, base, s, e, out));
+    } else {
+        for (s, seg) in chunk.split_word_bound_indices() {
+            push_segment(chunk, base, s, s + seg.len(), out);
+        }
+    }
+}
+
+/// Classifies one word-boundary segment of a chunk.
+fn push_segment(chunk: &str, base: usize, s: usize, e: usize, out: &mut Vec<Tok>) {
+    let seg = &chunk[s..e];
+    let Some(first) = seg.chars().next() else {
+        return;
+    };
+    let kind = if first.is_ascii_digit() || first.is_numeric() && seg.chars().all(char::is_numeric)
+    {
+        let unit = seg
+            .char_indices()
+            .find(|&(_, c)| c.is_alphabetic())
+            .map_or(0, |(i, _)| i);
+        Kind::Number {
+            unit: u8::try_from(unit).unwrap_or(0),
+        }
+    } else if seg.chars().any(char::is_alphanumeric) {
+        Kind::Word
+    } else if is_pictographic(first) {
+        Kind::Emoji
+    } else if first.is_whitespace() {
+        return;
+    } else {
+        // Punctuation runs are split into characters ("!!!" counts three).
+        for (i, c) in seg.char_indices() {
+            out.push(Tok {
+                kind: if is_pictographic(c) {
+                    Kind::Emoji
+                } else {
+                    Kind::Punct(c)
+                },
+                start: base + s + i,
+                end: base + s + i + c.len_utf8(),
+            });
+        }
+        return;
+    };
+    out.push(Tok {
+        kind,
+        start: base + s,
+        end: base + e,
+    });
+}
+
+/// Emoji and pictographs: the blocks of Extended_Pictographic and the emoji modifiers.
+pub(crate) fn is_pictographic(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x2199 | 0x21A9..=0x21AA
+        | 0x231A..=0x231B | 0x2328 | 0x23CF | 0x23E9..=0x23F3 | 0x23F8..=0x23FA | 0x24C2
+        | 0x25AA..=0x25AB | 0x25B6 | 0x25C0 | 0x25FB..=0x25FE | 0x2600..=0x27BF
+        | 0x2934..=0x2935 | 0x2B05..=0x2B07 | 0x2B1B..=0x2B1C | 0x2B50 | 0x2B55 | 0x3030
+        | 0x303D | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
+}
+
+/// UAX #29 word boundaries restricted to ASCII without whitespace: letters, digits and
+/// `_` join (WB8–WB10, WB13a/b); a letter run continues across `'`, `.` or `:` followed by
+/// a letter (WB6/WB7); a digit run across `'`, `.`, `,` or `;` followed by a digit
+/// (WB11/WB12); every other character is a segment of its own.
+fn ascii_segments(chunk: &str, mut emit: impl FnMut(usize, usize)) {
+    let b = chunk.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !word(b[i]) {
+            emit(i, i + 1);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            if i < b.len() && word(b[i]) {
+                i += 1;
+                continue;
+            }
+            if i + 1 < b.len() {
+                let prev = b[i - 1];
+                let (mid, next) = (b[i], b[i + 1]);
+                let letters = prev.is_ascii_alphabetic()
+                    && next.is_ascii_alphabetic()
+                    && matches!(mid, b'\'' | b'.' | b':');
+                let digits = prev.is_ascii_digit()
+                    && next.is_ascii_digit()
+                    && matches!(mid, b'\'' | b'.' | b',' | b';');
+                if letters || digits {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        emit(start, i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn toks(text: &str) -> Vec<(Kind, &str)> {
+        let mut out = Vec::new();
+        tokenize(
+            text,
+            &|s| matches!(s, ":)" | ":-(" | "<3" | ":d" | ":D"),
+            &mut out,
+        );
+        out.iter()
+            .map(|t| (t.kind, &text[t.start..t.end]))
+            .collect()
+    }
+
+    #[test]
+    fn words_punctuation_emoticons_and_handles() {
+        let got = toks("@united Don't  cancel my 2pm flight!! :) 45min e.g. 3.5 <3. 😡");
+        let want = vec![
+            (Kind::Skip, "@united"),
+            (Kind::Word, "Don't"),
+            (Kind::Word, "cancel"),
+            (Kind::Word, "my"),
+            (Kind::Number { unit: 1 }, "2pm"),
+            (Kind::Word, "flight"),
+            (Kind::Punct('!'), "!"),
+            (Kind::Punct('!'), "!"),
+            (Kind::Emoticon, ":)"),
+            (Kind::Number { unit: 2 }, "45min"),
+            (Kind::Word, "e.g"),
+            (Kind::Punct('.'), "."),
+            (Kind::Number { unit: 0 }, "3.5"),
+            (Kind::Emoticon, "<3"),
+            (Kind::Punct('.'), "."),
+            (Kind::Emoji, "😡"),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn spans_index_the_original_text() {
+        let text = "Café\u{a0}was  “great”—really";
+        let mut out = Vec::new();
+        tokenize(text, &|_| false, &mut out);
+        let words: Vec<&str> = out
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(words, ["Café", "was", "great", "really"]);
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_matches_unicode_segmentation(s in "[a-zA-Z0-9_'.,:;!?()$%&*+/<=>@#-]{0,24}") {
+            let mut fast = Vec::new();
+            ascii_segments(&s, |a, b| fast.push(&s[a..b]));
+            let reference: Vec<&str> = s.split_word_bounds().collect();
+            prop_assert_eq!(fast, reference);
+        }
+
+        #[test]
+        fn any_string_tokenizes_within_bounds(s in "\\PC{0,40}") {
+            let mut out = Vec::new();
+            tokenize(&s, &|_| false, &mut out);
+            for t in out {
+                prop_assert!(t.start < t.end && t.end <= s.len());
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+            }
+        }
+    }
+}
