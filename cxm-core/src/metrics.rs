@@ -706,6 +706,14 @@ impl<M: Metric + Serialize + serde::de::DeserializeOwned> Summary<M> {
 /// Decodes a serialized summary, checking `format_version == FORMAT_VERSION` first so a
 /// summary from another version fails with [`CxmError::FormatVersion`].
 pub(crate) fn from_versioned_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    from_versioned_json_as(json, FORMAT_VERSION)
+}
+
+/// [`from_versioned_json`] for a value with its own format version.
+pub(crate) fn from_versioned_json_as<T: serde::de::DeserializeOwned>(
+    json: &str,
+    version: u32,
+) -> Result<T> {
     let serialization = |e: serde_json::Error| CxmError::Serialization {
         message: e.to_string(),
     };
@@ -716,10 +724,10 @@ pub(crate) fn from_versioned_json<T: serde::de::DeserializeOwned>(json: &str) ->
         .ok_or_else(|| CxmError::Serialization {
             message: "missing `format_version`".into(),
         })?;
-    if found != u64::from(FORMAT_VERSION) {
+    if found != u64::from(version) {
         return Err(CxmError::FormatVersion {
             found: u32::try_from(found).unwrap_or(u32::MAX),
-            expected: FORMAT_VERSION,
+            expected: version,
         });
     }
     serde_json::from_value(value).map_err(serialization)

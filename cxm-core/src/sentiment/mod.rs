@@ -41,6 +41,7 @@
 //! assert_eq!(batch[2].compound, 0.0);
 //! ```
 
+mod calibrate;
 mod cx;
 mod lexicon;
 mod tokenize;
@@ -54,6 +55,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{CxmError, Result};
 
+pub use calibrate::{Calibration, CALIBRATION_FORMAT_VERSION};
 pub use cx::{Clause, Contribution, Rule, Source};
 pub use lexicon::{Lexicon, VADER_LICENSE};
 
@@ -352,6 +354,27 @@ impl SentimentModel {
     /// mode has no clauses and returns an empty list).
     pub fn clauses(&self, text: &str) -> Vec<Clause> {
         self.explain(text).clauses
+    }
+
+    /// Fits a [`Calibration`] from comments and the survey answers (on `scale`) of the
+    /// same customers: this model's compound of each text against the answer.
+    ///
+    /// Errors: as [`Calibration::fit`].
+    pub fn calibrate<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        scores: &[f64],
+        scale: crate::metrics::Scale,
+    ) -> Result<Calibration> {
+        if texts.len() != scores.len() {
+            return Err(CxmError::LengthMismatch {
+                column: "scores".into(),
+                expected: texts.len(),
+                found: scores.len(),
+            });
+        }
+        let compound: Vec<f64> = self.score_batch(texts).iter().map(|s| s.compound).collect();
+        Calibration::fit(&compound, scores, scale)
     }
 
     /// Serialized model: `{"format_version":1,"mode":"cx","entries":[["word",2.0],…]}`.
