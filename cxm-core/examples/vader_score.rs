@@ -1,7 +1,8 @@
-//! Scores texts with the VADER-compatible sentiment model, one text per input line.
+//! Scores texts with a sentiment model (the VADER-compatible one unless `--mode cx`), one
+//! text per input line.
 //!
 //! ```text
-//! cargo run --release -p cxm-core --example vader_score [-- --json] [--repeat N] < texts
+//! cargo run --release -p cxm-core --example vader_score [-- --json] [--mode cx] [--repeat N] < texts
 //! ```
 //!
 //! Input: UTF-8, one text per line (split on `\n` only; the text is taken verbatim,
@@ -31,11 +32,19 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), String> {
     let mut json = false;
+    let mut mode = cxm_core::sentiment::Mode::Vader;
     let mut repeat = 0usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => json = true,
+            "--mode" => {
+                mode = args
+                    .next()
+                    .ok_or("--mode needs cx or vader")?
+                    .parse()
+                    .map_err(|e: cxm_core::CxmError| e.to_string())?;
+            }
             "--repeat" => {
                 repeat = args
                     .next()
@@ -66,7 +75,7 @@ fn run() -> Result<(), String> {
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
 
-    let model = SentimentModel::vader();
+    let model = SentimentModel::new(mode);
     let scores = model.score_batch(&refs);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

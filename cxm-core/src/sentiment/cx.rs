@@ -31,7 +31,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
-use super::lexicon::{BOOSTERS, EMOJI_LEXICON, NEGATIONS, VADER_LEXICON};
+use super::lexicon::{
+    short_key, FastHash, BOOSTERS, EMOJI_LEXICON, NEGATIONS, SHORT_KEY_MAX, VADER_LEXICON,
+};
 use super::words::{tokenize, Kind, Tok};
 use super::Scores;
 
@@ -166,11 +168,15 @@ struct Phrase {
 /// The compiled tables of a Cx model: lexicons, stems, phrases, emoji valences.
 pub(crate) struct CxTables {
     id: u64,
-    exact: HashMap<Box<str>, Entry>,
-    by_stem: HashMap<Box<str>, Entry>,
-    stem_ids: HashMap<Box<str>, u32>,
-    phrases: HashMap<u32, Vec<Phrase>>,
-    emoji: HashMap<char, f64>,
+    exact: HashMap<Box<str>, Entry, FastHash>,
+    by_stem: HashMap<Box<str>, Entry, FastHash>,
+    stem_ids: HashMap<Box<str>, u32, FastHash>,
+    /// Phrases by the id of their first element (`NEG_ID` for negation), longest first.
+    phrases: Vec<Vec<Phrase>>,
+    /// Emoticons of the lexicon (entries with a non-alphanumeric character), lowercase.
+    emoticons: HashMap<Box<str>, (), FastHash>,
+    longest_emoticon: usize,
+    emoji: HashMap<char, f64, FastHash>,
     stemmer: Stemmer,
 }
 
@@ -179,10 +185,7 @@ impl fmt::Debug for CxTables {
         f.debug_struct("CxTables")
             .field("words", &self.exact.len())
             .field("stems", &self.by_stem.len())
-            .field(
-                "phrases",
-                &self.phrases.values().map(Vec::len).sum::<usize>(),
-            )
+            .field("phrases", &self.phrases.iter().map(Vec::len).sum::<usize>())
             .field("emoji", &self.emoji.len())
             .finish()
     }
@@ -209,11 +212,13 @@ impl CxTables {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let mut tables = CxTables {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            exact: HashMap::new(),
-            by_stem: HashMap::new(),
-            stem_ids: HashMap::new(),
-            phrases: HashMap::new(),
-            emoji: HashMap::new(),
+            exact: HashMap::default(),
+            by_stem: HashMap::default(),
+            stem_ids: HashMap::default(),
+            phrases: vec![Vec::new()],
+            emoticons: HashMap::default(),
+            longest_emoticon: 0,
+            emoji: HashMap::default(),
             stemmer: Stemmer::create(Algorithm::English),
         };
         // VADER words, and the mean valence of the VADER words sharing each stem.
@@ -240,6 +245,14 @@ impl CxTables {
                 }
             }
         }
+        let emoticons: Vec<Box<str>> = tables
+            .exact
+            .keys()
+            .filter(|w| !w.chars().all(char::is_alphanumeric) && w.is_ascii())
+            .cloned()
+            .collect();
+        tables.longest_emoticon = emoticons.iter().map(|w| w.len()).max().unwrap_or(0);
+        tables.emoticons = emoticons.into_iter().map(|w| (w, ())).collect();
         for (stem, (sum, n)) in groups {
             tables.by_stem.insert(
                 stem.into(),
@@ -262,7 +275,7 @@ impl CxTables {
         for (entry, valence) in custom {
             tables.add(entry, *valence, Source::Custom);
         }
-        for phrases in tables.phrases.values_mut() {
+        for phrases in &mut tables.phrases {
             phrases.sort_by_key(|p| std::cmp::Reverse(p.ids.len()));
         }
         for line in EMOJI_LEXICON.lines() {
@@ -291,7 +304,11 @@ impl CxTables {
 
     fn intern(&mut self, stem: String) -> u32 {
         let next = self.stem_ids.len() as u32 + 1;
-        *self.stem_ids.entry(stem.into()).or_insert(next)
+        let id = *self.stem_ids.entry(stem.into()).or_insert(next);
+        if self.phrases.len() <= id as usize {
+            self.phrases.resize_with(id as usize + 1, Vec::new);
+        }
+        id
     }
 
     /// Adds one entry (a word or a phrase); invalid entries are ignored (callers check
@@ -327,7 +344,7 @@ impl CxTables {
                 }
             })
             .collect();
-        let list = self.phrases.entry(ids[0]).or_default();
+        let list = &mut self.phrases[ids[0] as usize];
         let text: Box<str> = words.join(" ").into();
         list.retain(|p| p.ids != ids);
         list.push(Phrase {
@@ -343,6 +360,11 @@ impl CxTables {
         let mut r = class_of(lower);
         let stem = self.stemmer.stem(lower);
         r.stem_id = self.stem_ids.get(stem.as_ref()).copied().unwrap_or(NO_STEM);
+        if r.stem_id != NO_STEM && !self.phrases[r.stem_id as usize].is_empty()
+            || r.class & NEGATOR != 0 && !self.phrases[NEG_ID as usize].is_empty()
+        {
+            r.class |= PHRASE_HEAD;
+        }
         if let Some(e) = self.exact.get(lower) {
             r.valence = e.valence;
             r.source = e.source;
@@ -385,6 +407,7 @@ const RECOMMEND: u32 = 1 << 16;
 const MODAL: u32 = 1 << 17;
 const BE_HAVE: u32 = 1 << 18;
 const RESOLVE: u32 = 1 << 19;
+const PHRASE_HEAD: u32 = 1 << 20;
 
 #[derive(Debug, Clone, Copy)]
 struct Resolved {
@@ -509,7 +532,8 @@ const UPPER: u8 = 4;
 #[derive(Default)]
 struct Scratch {
     tables_id: u64,
-    cache: HashMap<Box<str>, Resolved>,
+    short_cache: HashMap<u128, Resolved, FastHash>,
+    cache: HashMap<Box<str>, Resolved, FastHash>,
     toks: Vec<Tok>,
     res: Vec<Resolved>,
     base: Vec<f64>,
@@ -573,13 +597,26 @@ fn with_scratch<T>(f: impl Fn(&mut Scratch) -> T) -> T {
 
 impl Scratch {
     fn word(&mut self, tables: &CxTables, text: &str) -> Resolved {
-        self.lower.clear();
-        if text.is_ascii() {
-            self.lower
-                .extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            self.lower.push_str(&normalize_word(text));
+        // Short ASCII words (nearly all) are cached under a packed 16-byte key: no
+        // allocation, no pointer to chase, no string comparison.
+        if text.len() <= SHORT_KEY_MAX && text.is_ascii() {
+            let mut buf = [0u8; SHORT_KEY_MAX];
+            let lower = &mut buf[..text.len()];
+            lower.copy_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            let key = short_key(lower);
+            if let Some(r) = self.short_cache.get(&key) {
+                return *r;
+            }
+            let r = tables.resolve(std::str::from_utf8(lower).unwrap_or_default());
+            if self.short_cache.len() >= CACHE_MAX {
+                self.short_cache.clear();
+            }
+            self.short_cache.insert(key, r);
+            return r;
         }
+        self.lower.clear();
+        self.lower.push_str(&normalize_word(text));
         if let Some(r) = self.cache.get(self.lower.as_str()) {
             return *r;
         }
@@ -594,16 +631,21 @@ impl Scratch {
     fn run(&mut self, tables: &CxTables, text: &str, ev: &mut Events) -> Scores {
         if self.tables_id != tables.id {
             self.cache.clear();
+            self.short_cache.clear();
             self.tables_id = tables.id;
         }
         self.toks.clear();
         tokenize(
             text,
             &|s| {
-                tables
-                    .exact
-                    .get(normalize_word(s).as_str())
-                    .is_some_and(|_| !s.chars().all(char::is_alphanumeric))
+                if s.len() > tables.longest_emoticon || !s.is_ascii() {
+                    return false;
+                }
+                let mut buf = [0u8; 64];
+                let lower = &mut buf[..s.len()];
+                lower.copy_from_slice(s.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).is_ok_and(|l| tables.emoticons.contains_key(l))
             },
             &mut self.toks,
         );
@@ -614,6 +656,8 @@ impl Scratch {
         self.sentence.clear();
         self.clause.clear();
         let (mut words, mut upper_words) = (0usize, 0usize);
+        // Which rules can fire at all: passes with nothing to do are skipped.
+        let (mut any_class, mut any_unit, mut any_question) = (0u32, false, false);
         let (mut sentence, mut clause) = (0u32, 0u32);
         let mut pending_break = false;
         for i in 0..n {
@@ -676,6 +720,9 @@ impl Scratch {
                     clause += 1;
                 }
             }
+            any_class |= r.class;
+            any_unit |= r.minutes > 0.0;
+            any_question |= tok.kind == Kind::Punct('?');
             self.res.push(r);
             self.flags.push(flags);
             self.base.push(base);
@@ -780,253 +827,268 @@ impl Scratch {
             }
         }
 
-        // Negation.
-        for k in 0..n {
-            if !is_word(k) || res[k].class & NEGATOR == 0 || flags[k] & NEG_CONSUMED != 0 {
-                continue;
-            }
-            let next_word = (k + 1..n).find(|&j| is_word(j));
-            if let Some(j) = next_word {
-                let c = res[j].class;
-                if c & ONLY_JUST != 0 || res[k].class & NOTHING_ANY != 0 && c & CONTRAST != 0 {
+        if any_class & NEGATOR != 0 {
+            // Negation.
+            for k in 0..n {
+                if !is_word(k) || res[k].class & NEGATOR == 0 || flags[k] & NEG_CONSUMED != 0 {
                     continue;
                 }
-            }
-            let mut distance = 0;
-            let mut negated_something = false;
-            for j in k + 1..n {
-                if clause[j] != clause[k] {
-                    break;
-                }
-                match toks[j].kind {
-                    Kind::Word => {}
-                    Kind::Punct('-' | '\'' | '\u{2019}' | '"') => continue,
-                    _ => break,
-                }
-                if res[j].class & (CONJ | CONTRAST | CONCESSIVE) != 0 {
-                    break;
-                }
-                distance += 1;
-                if distance > NEGATION_SCOPE {
-                    break;
-                }
-                if val[j] < 0.0 && res[j].superlative {
-                    ev.push(j, || Rule::NegatedSuperlative { by: k });
-                    negated_something = true;
-                } else if val[j] != 0.0 && flags[j] & NEG_CONSUMED == 0 {
-                    val[j] *= N_SCALAR;
-                    negated_something = true;
-                    ev.push(j, || Rule::Negation { by: k });
-                }
-            }
-            if negated_something && res[k].class & NO != 0 && val[k] != 0.0 {
-                val[k] = 0.0;
-                ev.push(k, || Rule::NoAsNegation);
-            }
-        }
-
-        // Durations in a waiting context.
-        for i in 0..n {
-            let (minutes, number_at) = match toks[i].kind {
-                Kind::Number { unit } if unit > 0 => (res[i].minutes, Some(i)),
-                Kind::Word if res[i].minutes > 0.0 && flags[i] & CONSUMED == 0 => {
-                    let mut j = i;
-                    let mut found = None;
-                    for _ in 0..2 {
-                        let Some(p) = j.checked_sub(1) else { break };
-                        j = p;
-                        let number = matches!(toks[p].kind, Kind::Number { unit: 0 })
-                            || toks[p].kind == Kind::Word && res[p].number > 0.0;
-                        if number {
-                            found = Some(p);
-                            break;
-                        }
-                        if !(toks[p].kind == Kind::Word && res[p].class & OF != 0) {
-                            break;
-                        }
+                let next_word = (k + 1..n).find(|&j| is_word(j));
+                if let Some(j) = next_word {
+                    let c = res[j].class;
+                    if c & ONLY_JUST != 0 || res[k].class & NOTHING_ANY != 0 && c & CONTRAST != 0 {
+                        continue;
                     }
-                    (res[i].minutes, found)
                 }
-                _ => continue,
-            };
-            let Some(at) = number_at else { continue };
-            if minutes == 0.0 {
-                continue;
-            }
-            let total = minutes * res[at].number.max(if at == i { 0.0 } else { 1.0 });
-            if total < 10.0 {
-                continue;
-            }
-            let prep = (0..at)
-                .rev()
-                .take(2)
-                .take_while(|&j| clause[j] == clause[i])
-                .any(|j| is_word(j) && res[j].class & DURATION_PREP != 0);
-            let waiting = prep
-                || (0..n)
-                    .filter(|&j| clause[j] == clause[i] && is_word(j))
-                    .any(|j| res[j].class & WAIT != 0);
-            if !waiting {
-                continue;
-            }
-            let v = -(0.8 + 0.6 * (total / 10.0).log10()).min(2.5);
-            base[i] = v;
-            val[i] += v;
-            ev.push(i, || Rule::Duration { minutes: total });
-        }
-
-        // Ironic gratitude: "thanks for <something bad>".
-        for i in 0..n {
-            if !is_word(i) || res[i].class & GRATITUDE == 0 || val[i] <= 0.0 {
-                continue;
-            }
-            let mut j = i + 1;
-            while j < n && is_word(j) && res[j].class & YOU != 0 {
-                j += 1;
-            }
-            let thanks_for = j < n && is_word(j) && res[j].class & FOR != 0;
-            if !thanks_for {
-                continue;
-            }
-            let rest: f64 = (j..n)
-                .take_while(|&t| clause[t] == clause[i])
-                .map(|t| val[t])
-                .sum();
-            if rest < 0.0 {
-                val[i] *= -0.5;
-                ev.push(i, || Rule::Irony);
+                let mut distance = 0;
+                let mut negated_something = false;
+                for j in k + 1..n {
+                    if clause[j] != clause[k] {
+                        break;
+                    }
+                    match toks[j].kind {
+                        Kind::Word => {}
+                        Kind::Punct('-' | '\'' | '\u{2019}' | '"') => continue,
+                        _ => break,
+                    }
+                    if res[j].class & (CONJ | CONTRAST | CONCESSIVE) != 0 {
+                        break;
+                    }
+                    distance += 1;
+                    if distance > NEGATION_SCOPE {
+                        break;
+                    }
+                    if val[j] < 0.0 && res[j].superlative {
+                        ev.push(j, || Rule::NegatedSuperlative { by: k });
+                        negated_something = true;
+                    } else if val[j] != 0.0 && flags[j] & NEG_CONSUMED == 0 {
+                        val[j] *= N_SCALAR;
+                        negated_something = true;
+                        ev.push(j, || Rule::Negation { by: k });
+                    }
+                }
+                if negated_something && res[k].class & NO != 0 && val[k] != 0.0 {
+                    val[k] = 0.0;
+                    ev.push(k, || Rule::NoAsNegation);
+                }
             }
         }
 
-        // Interjected praise before a complaint: "Great, another delayed flight."
-        let mut s_start = 0;
-        while s_start < n {
-            let s = sentence[s_start];
-            let s_end = (s_start..n).find(|&j| sentence[j] != s).unwrap_or(n);
-            let first = (s_start..s_end).find(|&j| toks[j].kind != Kind::Skip);
-            if let Some(i) = first.filter(|&i| {
-                is_word(i)
-                    && res[i].class & GRATITUDE != 0
-                    && val[i] > 0.0
-                    && i + 1 < s_end
-                    && matches!(toks[i + 1].kind, Kind::Punct(',' | '!' | '-' | '…'))
-            }) {
-                let rest: f64 = val[i + 1..s_end].iter().sum();
+        if any_unit {
+            // Durations in a waiting context.
+            for i in 0..n {
+                let (minutes, number_at) = match toks[i].kind {
+                    Kind::Number { unit } if unit > 0 => (res[i].minutes, Some(i)),
+                    Kind::Word if res[i].minutes > 0.0 && flags[i] & CONSUMED == 0 => {
+                        let mut j = i;
+                        let mut found = None;
+                        for _ in 0..2 {
+                            let Some(p) = j.checked_sub(1) else { break };
+                            j = p;
+                            let number = matches!(toks[p].kind, Kind::Number { unit: 0 })
+                                || toks[p].kind == Kind::Word && res[p].number > 0.0;
+                            if number {
+                                found = Some(p);
+                                break;
+                            }
+                            if !(toks[p].kind == Kind::Word && res[p].class & OF != 0) {
+                                break;
+                            }
+                        }
+                        (res[i].minutes, found)
+                    }
+                    _ => continue,
+                };
+                let Some(at) = number_at else { continue };
+                if minutes == 0.0 {
+                    continue;
+                }
+                let total = minutes * res[at].number.max(if at == i { 0.0 } else { 1.0 });
+                if total < 10.0 {
+                    continue;
+                }
+                let prep = (0..at)
+                    .rev()
+                    .take(2)
+                    .take_while(|&j| clause[j] == clause[i])
+                    .any(|j| is_word(j) && res[j].class & DURATION_PREP != 0);
+                let waiting = prep
+                    || (0..n)
+                        .filter(|&j| clause[j] == clause[i] && is_word(j))
+                        .any(|j| res[j].class & WAIT != 0);
+                if !waiting {
+                    continue;
+                }
+                let v = -(0.8 + 0.6 * (total / 10.0).log10()).min(2.5);
+                base[i] = v;
+                val[i] += v;
+                ev.push(i, || Rule::Duration { minutes: total });
+            }
+        }
+
+        if any_class & GRATITUDE != 0 {
+            // Ironic gratitude: "thanks for <something bad>".
+            for i in 0..n {
+                if !is_word(i) || res[i].class & GRATITUDE == 0 || val[i] <= 0.0 {
+                    continue;
+                }
+                let mut j = i + 1;
+                while j < n && is_word(j) && res[j].class & YOU != 0 {
+                    j += 1;
+                }
+                let thanks_for = j < n && is_word(j) && res[j].class & FOR != 0;
+                if !thanks_for {
+                    continue;
+                }
+                let rest: f64 = (j..n)
+                    .take_while(|&t| clause[t] == clause[i])
+                    .map(|t| val[t])
+                    .sum();
                 if rest < 0.0 {
                     val[i] *= -0.5;
                     ev.push(i, || Rule::Irony);
                 }
             }
-            s_start = s_end;
-        }
 
-        // A problem reported as solved: "the problem was fixed immediately".
-        for k in 0..n {
-            if !is_word(k) || res[k].class & RESOLVE == 0 || val[k] <= 0.0 {
-                continue;
-            }
-            for j in 0..n {
-                if clause[j] == clause[k] && val[j] < 0.0 && flags[j] & NEG_CONSUMED == 0 {
-                    val[j] = 0.0;
-                    ev.push(j, || Rule::Resolved { by: k });
+            // Interjected praise before a complaint: "Great, another delayed flight."
+            let mut s_start = 0;
+            while s_start < n {
+                let s = sentence[s_start];
+                let s_end = (s_start..n).find(|&j| sentence[j] != s).unwrap_or(n);
+                let first = (s_start..s_end).find(|&j| toks[j].kind != Kind::Skip);
+                if let Some(i) = first.filter(|&i| {
+                    is_word(i)
+                        && res[i].class & GRATITUDE != 0
+                        && val[i] > 0.0
+                        && i + 1 < s_end
+                        && matches!(toks[i + 1].kind, Kind::Punct(',' | '!' | '-' | '…'))
+                }) {
+                    let rest: f64 = val[i + 1..s_end].iter().sum();
+                    if rest < 0.0 {
+                        val[i] *= -0.5;
+                        ev.push(i, || Rule::Irony);
+                    }
                 }
+                s_start = s_end;
             }
         }
 
-        // Irrealis and questions: praise that is wished for, asked about or requested
-        // is not praise given.
-        for k in 0..n {
-            if !is_word(k) || res[k].class & IRREALIS == 0 || flags[k] & CONSUMED != 0 {
-                continue;
-            }
-            if res[k].class & MODAL != 0 {
-                // A modal marks a wish only before "be"/"have" ("would be nice",
-                // "could have been better"), not in "would recommend" or "should know".
-                let next = (k + 1..n).find(|&j| is_word(j));
-                if next.is_none_or(|j| res[j].class & BE_HAVE == 0) {
+        if any_class & RESOLVE != 0 {
+            // A problem reported as solved: "the problem was fixed immediately".
+            for k in 0..n {
+                if !is_word(k) || res[k].class & RESOLVE == 0 || val[k] <= 0.0 {
                     continue;
                 }
-            }
-            for j in k + 1..n {
-                if clause[j] != clause[k] {
-                    break;
-                }
-                if val[j] > 0.0 && !(is_word(j) && res[j].class & RECOMMEND != 0) {
-                    val[j] = 0.0;
-                    ev.push(j, || Rule::Irrealis { by: k });
-                }
-            }
-        }
-        let mut s_end = n;
-        while s_end > 0 {
-            let s = sentence[s_end - 1];
-            let s_start = (0..s_end)
-                .rev()
-                .find(|&j| sentence[j] != s)
-                .map_or(0, |j| j + 1);
-            let question = (s_start..s_end).any(|j| toks[j].kind == Kind::Punct('?'));
-            if question {
-                for (j, v) in val.iter_mut().enumerate().take(s_end).skip(s_start) {
-                    if *v > 0.0 {
-                        *v = 0.0;
-                        ev.push(j, || Rule::Question);
+                for j in 0..n {
+                    if clause[j] == clause[k] && val[j] < 0.0 && flags[j] & NEG_CONSUMED == 0 {
+                        val[j] = 0.0;
+                        ev.push(j, || Rule::Resolved { by: k });
                     }
                 }
             }
-            s_end = s_start;
         }
 
-        // Contrast, per sentence.
-        let mut s_start = 0;
-        while s_start < n {
-            let s = sentence[s_start];
-            let s_end = (s_start..n).find(|&j| sentence[j] != s).unwrap_or(n);
-            let pivot = (s_start..s_end).find(|&j| {
-                is_word(j)
-                    && flags[j] & CONSUMED == 0
-                    && res[j].class & (CONTRAST | CONCESSIVE) != 0
-                    && !(res[j].class & CONTRAST != 0
-                        && (s_start..j)
-                            .rev()
-                            .find(|&p| is_word(p))
-                            .is_some_and(|p| res[p].class & NOTHING_ANY != 0))
-            });
-            if let Some(p) = pivot {
-                let first_word = (s_start..s_end).find(|&j| is_word(j)) == Some(p);
-                let mut scale = |range: std::ops::Range<usize>, factor: f64| {
-                    for t in range {
-                        if val[t] != 0.0 {
-                            val[t] *= factor;
-                            ev.push(t, || Rule::Contrast { by: p, factor });
-                        }
+        if any_class & IRREALIS != 0 {
+            // Irrealis and questions: praise that is wished for, asked about or requested
+            // is not praise given.
+            for k in 0..n {
+                if !is_word(k) || res[k].class & IRREALIS == 0 || flags[k] & CONSUMED != 0 {
+                    continue;
+                }
+                if res[k].class & MODAL != 0 {
+                    // A modal marks a wish only before "be"/"have" ("would be nice",
+                    // "could have been better"), not in "would recommend" or "should know".
+                    let next = (k + 1..n).find(|&j| is_word(j));
+                    if next.is_none_or(|j| res[j].class & BE_HAVE == 0) {
+                        continue;
                     }
-                };
-                if res[p].class & CONTRAST != 0 {
-                    if first_word {
-                        if s_start > 0 {
-                            let prev = sentence[s_start - 1];
-                            let prev_start = (0..s_start)
-                                .rev()
-                                .find(|&j| sentence[j] != prev)
-                                .map_or(0, |j| j + 1);
-                            scale(prev_start..s_start, 0.5);
-                            scale(p + 1..s_end, 1.5);
-                        }
-                    } else {
-                        scale(s_start..p, 0.5);
-                        scale(p + 1..s_end, 1.5);
+                }
+                for j in k + 1..n {
+                    if clause[j] != clause[k] {
+                        break;
                     }
-                } else if first_word {
-                    if let Some(comma) = (p..s_end).find(|&j| toks[j].kind == Kind::Punct(',')) {
-                        scale(p + 1..comma, 0.5);
-                        scale(comma + 1..s_end, 1.5);
+                    if val[j] > 0.0 && !(is_word(j) && res[j].class & RECOMMEND != 0) {
+                        val[j] = 0.0;
+                        ev.push(j, || Rule::Irrealis { by: k });
                     }
-                } else {
-                    scale(s_start..p, 1.5);
-                    scale(p + 1..s_end, 0.5);
                 }
             }
-            s_start = s_end;
+        }
+        if any_question {
+            let mut s_end = n;
+            while s_end > 0 {
+                let s = sentence[s_end - 1];
+                let s_start = (0..s_end)
+                    .rev()
+                    .find(|&j| sentence[j] != s)
+                    .map_or(0, |j| j + 1);
+                let question = (s_start..s_end).any(|j| toks[j].kind == Kind::Punct('?'));
+                if question {
+                    for (j, v) in val.iter_mut().enumerate().take(s_end).skip(s_start) {
+                        if *v > 0.0 {
+                            *v = 0.0;
+                            ev.push(j, || Rule::Question);
+                        }
+                    }
+                }
+                s_end = s_start;
+            }
+        }
+
+        if any_class & (CONTRAST | CONCESSIVE) != 0 {
+            // Contrast, per sentence.
+            let mut s_start = 0;
+            while s_start < n {
+                let s = sentence[s_start];
+                let s_end = (s_start..n).find(|&j| sentence[j] != s).unwrap_or(n);
+                let pivot = (s_start..s_end).find(|&j| {
+                    is_word(j)
+                        && flags[j] & CONSUMED == 0
+                        && res[j].class & (CONTRAST | CONCESSIVE) != 0
+                        && !(res[j].class & CONTRAST != 0
+                            && (s_start..j)
+                                .rev()
+                                .find(|&p| is_word(p))
+                                .is_some_and(|p| res[p].class & NOTHING_ANY != 0))
+                });
+                if let Some(p) = pivot {
+                    let first_word = (s_start..s_end).find(|&j| is_word(j)) == Some(p);
+                    let mut scale = |range: std::ops::Range<usize>, factor: f64| {
+                        for t in range {
+                            if val[t] != 0.0 {
+                                val[t] *= factor;
+                                ev.push(t, || Rule::Contrast { by: p, factor });
+                            }
+                        }
+                    };
+                    if res[p].class & CONTRAST != 0 {
+                        if first_word {
+                            if s_start > 0 {
+                                let prev = sentence[s_start - 1];
+                                let prev_start = (0..s_start)
+                                    .rev()
+                                    .find(|&j| sentence[j] != prev)
+                                    .map_or(0, |j| j + 1);
+                                scale(prev_start..s_start, 0.5);
+                                scale(p + 1..s_end, 1.5);
+                            }
+                        } else {
+                            scale(s_start..p, 0.5);
+                            scale(p + 1..s_end, 1.5);
+                        }
+                    } else if first_word {
+                        if let Some(comma) = (p..s_end).find(|&j| toks[j].kind == Kind::Punct(','))
+                        {
+                            scale(p + 1..comma, 0.5);
+                            scale(comma + 1..s_end, 1.5);
+                        }
+                    } else {
+                        scale(s_start..p, 1.5);
+                        scale(p + 1..s_end, 0.5);
+                    }
+                }
+                s_start = s_end;
+            }
         }
 
         finish(val, toks)
@@ -1092,17 +1154,15 @@ fn match_phrase<'t>(
     i: usize,
 ) -> Option<(usize, &'t Phrase)> {
     let r = res[i];
+    if r.class & PHRASE_HEAD == 0 {
+        return None;
+    }
     let by_stem = tables
         .phrases
-        .get(&r.stem_id)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+        .get(r.stem_id as usize)
+        .map_or(&[][..], Vec::as_slice);
     let by_neg = if r.class & NEGATOR != 0 {
-        tables
-            .phrases
-            .get(&NEG_ID)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        tables.phrases[NEG_ID as usize].as_slice()
     } else {
         &[]
     };

@@ -520,10 +520,10 @@ pub(crate) fn special_case(words: &[Keyword]) -> Option<f64> {
 
 /// FxHash-style multiplicative hasher: the keys are a fixed, trusted table, so a fast
 /// non-keyed hash is safe here and roughly halves lookup time against SipHash.
-type FastHash = BuildHasherDefault<MulHasher>;
+pub(crate) type FastHash = BuildHasherDefault<MulHasher>;
 
 #[derive(Default, Clone, Copy)]
-struct MulHasher(u64);
+pub(crate) struct MulHasher(u64);
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
