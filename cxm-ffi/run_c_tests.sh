@@ -2,6 +2,9 @@
 # Builds libcxm, compiles every C and C++ example against include/cxm.h with
 # -Wall -Wextra -Werror -pedantic, runs each, then runs each under valgrind (no leaks, no
 # memory errors). Works from any directory. Ends with "C examples: N passed, M failed".
+# Every examples/c/*.c and examples/cpp/*.cpp is picked up; each example checks its own
+# results and exits non-zero on any unexpected one (a run passes on exit status 0; the
+# last lines of its output are shown).
 #
 #   cxm-ffi/run_c_tests.sh [responses.csv]
 #

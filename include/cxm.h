@@ -22,8 +22,9 @@
 
 /**
  * A length meaning "the text is NUL-terminated" (`SIZE_MAX`), for the `len` argument of
- * `cxm_sentiment_score` and the elements of the `lengths` array of
- * `cxm_sentiment_score_batch`.
+ * `cxm_sentiment_score`, `cxm_sentiment_explain_json`, `cxm_sentiment_model_from_json`
+ * and `cxm_calibration_from_json`, and the elements of the `lengths` arrays of
+ * `cxm_sentiment_score_batch` and `cxm_sentiment_model_with_entries`.
  */
 #define CXM_NUL_TERMINATED ~(size_t)0
 
@@ -108,6 +109,14 @@ typedef enum cxm_status {
 } cxm_status;
 
 /**
+ * A fitted mapping from `compound` to the expected survey score and to the probability
+ * of a negative answer (opaque, immutable). Create it with `cxm_calibration_fit` or
+ * `cxm_calibration_from_json`, free it with `cxm_calibration_free`. It may be shared
+ * between threads.
+ */
+typedef struct cxm_calibration cxm_calibration;
+
+/**
  * Mergeable summary of CES answers (opaque).
  */
 typedef struct cxm_ces_summary cxm_ces_summary;
@@ -135,9 +144,10 @@ typedef struct cxm_nps_summary cxm_nps_summary;
 typedef struct cxm_segment_table cxm_segment_table;
 
 /**
- * An immutable sentiment model: a mode and its lexicon. Create it with
- * `cxm_sentiment_model_new`, free it with `cxm_sentiment_model_free`. It may be shared
- * between threads and used by several at once.
+ * An immutable sentiment model: a mode, its lexicon and any custom entries. Create it
+ * with `cxm_sentiment_model_new`, `cxm_sentiment_model_with_entries` or
+ * `cxm_sentiment_model_from_json`, free it with `cxm_sentiment_model_free`. It may be
+ * shared between threads and used by several at once.
  */
 typedef struct cxm_sentiment_model cxm_sentiment_model;
 
@@ -1071,6 +1081,16 @@ typedef uint8_t cxm_row_status;
 #define CXM_SENTIMENT_MODE_VADER 0
 
 /**
+ * Customer-feedback rules (the default mode of the Rust and Python APIs): VADER's
+ * lexicon and intensity rules re-done for customer comments — a CX lexicon of words and
+ * phrases (waits, delays, refunds, rudeness, "above and beyond"…), inflections, negation
+ * scoped to its clause, contrast by position, durations in a waiting context ("on hold
+ * for 40 minutes"), ironic thanks. Not tied to a reference implementation: its rules
+ * may be refined in later versions (`docs/sentiment.md`).
+ */
+#define CXM_SENTIMENT_MODE_CX 1
+
+/**
  * The row was scored.
  */
 #define CXM_ROW_OK 0
@@ -1840,7 +1860,7 @@ enum cxm_status cxm_sentiment_model_new(cxm_sentiment_mode mode, struct cxm_sent
  *
  * # Safety
  *
- * `m` must be NULL or a live model from `cxm_sentiment_model_new`, not used afterwards.
+ * `m` must be NULL or a live model from this library, not used afterwards.
  */
 void cxm_sentiment_model_free(struct cxm_sentiment_model *m);
 
@@ -1888,6 +1908,175 @@ enum cxm_status cxm_sentiment_score_batch(const struct cxm_sentiment_model *m,
                                           size_t n,
                                           struct cxm_sentiment_scores *out,
                                           cxm_row_status *row_status);
+
+/**
+ * Creates in `*out` a new model: `m` with `n` custom lexicon entries added (or
+ * overriding its own); later entries win over earlier ones and over `m`'s. `m` is
+ * unchanged. Free the new model with `cxm_sentiment_model_free`; `*out` is NULL on
+ * failure.
+ *
+ * Entry `i` is the UTF-8 text `entries[i]` of `lengths[i]` bytes (`CXM_NUL_TERMINATED`:
+ * up to its NUL; `lengths` NULL: every entry is NUL-terminated) with the valence
+ * `valences[i]`, in −4..4 (VADER's scale: 1 mildly, 2 clearly, 3 strongly positive). An
+ * entry is a word or, in the Cx mode, a phrase (words matched by stem; `NEG` matches any
+ * negation).
+ *
+ * Entries are arguments, not row data: a NULL `entries[i]` is `CXM_NULL_POINTER`, one
+ * that is not UTF-8 is `CXM_INVALID_UTF8`, and an empty entry, a valence that is not a
+ * finite number in −4..4, or a phrase in the Vader mode is `CXM_INVALID_ARGUMENT`; each
+ * message names `entries[i]`. `entries` and `valences` may be NULL only when `n` is 0
+ * (`n` = 0 gives a copy of `m`).
+ *
+ * # Safety
+ *
+ * `m` must be a live model; `entries` must point to `n` pointers, each NULL or a text as
+ * described; `lengths` NULL or `n` lengths; `valences` `n` doubles; `out` a valid
+ * `cxm_sentiment_model**`.
+ */
+enum cxm_status cxm_sentiment_model_with_entries(const struct cxm_sentiment_model *m,
+                                                 const char *const *entries,
+                                                 const size_t *lengths,
+                                                 const double *valences,
+                                                 size_t n,
+                                                 struct cxm_sentiment_model **out);
+
+/**
+ * Explains the score of one text of `len` bytes (`CXM_NUL_TERMINATED`: up to its NUL)
+ * as JSON in `*out`; free the string with `cxm_string_free`. `*out` is NULL on failure.
+ *
+ * The JSON is an object: `mode` (`"cx"` or `"vader"`); `scores` (`compound`, `pos`,
+ * `neu`, `neg`: exactly what `cxm_sentiment_score` gives); `contributions`, every token
+ * with a valence or a rule in text order (`token`, `text`, byte span `start`–`end`,
+ * character span `char_start`–`char_end`, `base` and final `valence`, and the `rules`
+ * that fired, each an object with a `rule` name); `clauses`, each with its byte and
+ * character spans, `sum` and `compound`. The Vader mode has scores only (empty
+ * `contributions` and `clauses`). Rules: `docs/sentiment.md`.
+ *
+ * A NULL `text` is `CXM_NULL_POINTER`; text that is not UTF-8 is `CXM_INVALID_UTF8`.
+ *
+ * # Safety
+ *
+ * `m` must be a live model; `text` must point to `len` readable bytes (or be
+ * NUL-terminated when `len` is `CXM_NUL_TERMINATED`); `out` a valid `char**`.
+ */
+enum cxm_status cxm_sentiment_explain_json(const struct cxm_sentiment_model *m,
+                                           const char *text,
+                                           size_t len,
+                                           char **out);
+
+/**
+ * Serializes the model to JSON (with its format version) in `*out`: its mode and custom
+ * entries, `{"format_version":1,"mode":"cx","entries":[["queue jump",2.0]]}` (the
+ * shipped lexicons are not stored). Free the string with `cxm_string_free`. `*out` is
+ * NULL on failure.
+ *
+ * # Safety
+ *
+ * `m` must be a live model; `out` a valid `char**`.
+ */
+enum cxm_status cxm_sentiment_model_to_json(const struct cxm_sentiment_model *m, char **out);
+
+/**
+ * Restores a model written by `cxm_sentiment_model_to_json` from `json` of `len` bytes
+ * (`CXM_NUL_TERMINATED`: up to its NUL) into a new model in `*out`; free it with
+ * `cxm_sentiment_model_free`. `*out` is NULL on failure. Malformed JSON, an unknown mode
+ * or an invalid entry is `CXM_SERIALIZATION`; another format version is
+ * `CXM_FORMAT_VERSION`; text that is not UTF-8 is `CXM_INVALID_UTF8`.
+ *
+ * # Safety
+ *
+ * `json` must point to `len` readable bytes (or be NUL-terminated when `len` is
+ * `CXM_NUL_TERMINATED`); `out` a valid `cxm_sentiment_model**`.
+ */
+enum cxm_status cxm_sentiment_model_from_json(const char *json,
+                                              size_t len,
+                                              struct cxm_sentiment_model **out);
+
+/**
+ * Fits a calibration from `n` pairs into `*out`: `compound[i]`, a model's compound of a
+ * customer's comment, and `scores[i]`, the answer the same customer gave to the survey
+ * question `metric` (a `CXM_METRIC_*` value; CSAT on 1–`csat_points`, 2–11, 0 = 5;
+ * `csat_points` is ignored for NPS and CES). Free it with `cxm_calibration_free`; `*out`
+ * is NULL on failure.
+ *
+ * The mapping is monotone (isotonic regression): the expected answer never decreases and
+ * the probability of a negative answer — a detractor (0–6) for NPS, the bottom two boxes
+ * for CSAT, 1–3 for CES — never increases as `compound` grows. Predictions interpolate
+ * linearly between the fitted points and are constant beyond the first and last.
+ *
+ * No pairs is `CXM_EMPTY_INPUT`; a compound that is not finite is `CXM_NON_FINITE`, an
+ * answer that is not an integer on the scale `CXM_INVALID_SCORE`, and
+ * `cxm_last_error_row()` names the pair; an unknown metric or bad `csat_points` is
+ * `CXM_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `compound` and `scores` must point to `n` readable doubles; `out` a valid
+ * `cxm_calibration**`.
+ */
+enum cxm_status cxm_calibration_fit(const double *compound,
+                                    const double *scores,
+                                    size_t n,
+                                    cxm_metric metric,
+                                    uint32_t csat_points,
+                                    struct cxm_calibration **out);
+
+/**
+ * Frees a calibration; NULL is a no-op.
+ *
+ * # Safety
+ *
+ * `c` must be NULL or a live calibration from this library, not used afterwards.
+ */
+void cxm_calibration_free(struct cxm_calibration *c);
+
+/**
+ * Applies a calibration to `n` compounds: `expected[i]` gets the expected survey answer
+ * of a customer whose comment scores `compound[i]`, `p_negative[i]` the probability that
+ * the answer is negative. Either output may be NULL (not wanted); an output may be the
+ * `compound` array itself. A NaN compound gives NaN; an infinite one the value at that
+ * end.
+ *
+ * `compound` and the outputs may be NULL only when `n` is 0; with `n` = 0 nothing is
+ * read or written. The call fails (writing nothing) only on bad arguments: NULL `c`,
+ * NULL or misaligned arrays.
+ *
+ * # Safety
+ *
+ * `c` must be a live calibration; `compound` must point to `n` readable doubles;
+ * `expected` and `p_negative` NULL or `n` writable doubles each.
+ */
+enum cxm_status cxm_calibration_predict(const struct cxm_calibration *c,
+                                        const double *compound,
+                                        size_t n,
+                                        double *expected,
+                                        double *p_negative);
+
+/**
+ * Serializes the calibration to JSON (with its format version, scale and number of
+ * pairs) in `*out`; free the string with `cxm_string_free`. `*out` is NULL on failure.
+ *
+ * # Safety
+ *
+ * `c` must be a live calibration; `out` a valid `char**`.
+ */
+enum cxm_status cxm_calibration_to_json(const struct cxm_calibration *c, char **out);
+
+/**
+ * Restores a calibration written by `cxm_calibration_to_json` from `json` of `len` bytes
+ * (`CXM_NUL_TERMINATED`: up to its NUL) into a new handle in `*out`; free it with
+ * `cxm_calibration_free`. `*out` is NULL on failure. Malformed JSON or an inconsistent
+ * mapping is `CXM_SERIALIZATION`; another format version is `CXM_FORMAT_VERSION`; text
+ * that is not UTF-8 is `CXM_INVALID_UTF8`.
+ *
+ * # Safety
+ *
+ * `json` must point to `len` readable bytes (or be NUL-terminated when `len` is
+ * `CXM_NUL_TERMINATED`); `out` a valid `cxm_calibration**`.
+ */
+enum cxm_status cxm_calibration_from_json(const char *json,
+                                          size_t len,
+                                          struct cxm_calibration **out);
 
 #ifdef __cplusplus
 }  // extern "C"

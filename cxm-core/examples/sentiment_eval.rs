@@ -10,6 +10,8 @@
 //! on `<data>/cx/airline_tweets_dev.csv` (evaluation only, read by path) and on the
 //! project's `examples/data/cx_sentiment_testset.tsv`. `--errors SET` prints the
 //! misclassified texts of one set (`tweets`, `movie`, `nyt`, `airline`, `testset`).
+//! `--ablate` also scores every set with each Cx rule switched off in turn (the evidence
+//! table of `docs/sentiment.md`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +38,7 @@ fn run() -> Result<(), String> {
     let mut data: Option<PathBuf> = None;
     let mut cut = 0.05;
     let mut errors: Option<String> = None;
+    let mut ablate = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--cut" => {
@@ -45,6 +48,7 @@ fn run() -> Result<(), String> {
                     .ok_or("--cut takes a number")?
             }
             "--errors" => errors = args.next(),
+            "--ablate" => ablate = true,
             _ => data = Some(PathBuf::from(a)),
         }
     }
@@ -144,6 +148,42 @@ fn run() -> Result<(), String> {
                     }
                 }
             }
+        }
+    }
+    if ablate {
+        let metric = |model: &SentimentModel, set: &Set| {
+            let scores = model.score_batch(&set.1);
+            match &set.3 {
+                Some(means) => pearson(
+                    &scores.iter().map(|s| s.compound).collect::<Vec<_>>(),
+                    means,
+                ),
+                None => macro_f1(
+                    &set.2,
+                    &scores.iter().map(|s| s.label(cut)).collect::<Vec<_>>(),
+                ),
+            }
+        };
+        print!("\n| Cx without |");
+        for set in &sets {
+            print!(" {} {} |", set.0, if set.3.is_some() { "r" } else { "F1" });
+        }
+        println!();
+        println!("|---|{}", "---:|".repeat(sets.len()));
+        let full = SentimentModel::cx();
+        let base: Vec<f64> = sets.iter().map(|set| metric(&full, set)).collect();
+        print!("| (nothing: full Cx) |");
+        for b in &base {
+            print!(" {b:.3} |");
+        }
+        println!();
+        for name in SentimentModel::cx_rule_names() {
+            let model = SentimentModel::cx_ablated(&[name]).map_err(|e| e.to_string())?;
+            print!("| {name} |");
+            for (set, b) in sets.iter().zip(&base) {
+                print!(" {:+.3} |", metric(&model, set) - b);
+            }
+            println!();
         }
     }
     Ok(())

@@ -156,6 +156,35 @@ fn every_entry_point_turns_panics_into_status() {
         null_mut()
     ));
     void!(cxm_sentiment_model_free(null_mut()));
+    status!(cxm_sentiment_model_with_entries(
+        null(),
+        null(),
+        null(),
+        null(),
+        0,
+        null_mut()
+    ));
+    status!(cxm_sentiment_explain_json(null(), s, 0, null_mut()));
+    status!(cxm_sentiment_model_to_json(null(), null_mut()));
+    status!(cxm_sentiment_model_from_json(s, 0, null_mut()));
+    status!(cxm_calibration_fit(
+        null(),
+        null(),
+        0,
+        CXM_METRIC_NPS,
+        0,
+        null_mut()
+    ));
+    status!(cxm_calibration_predict(
+        null(),
+        null(),
+        0,
+        null_mut(),
+        null_mut()
+    ));
+    status!(cxm_calibration_to_json(null(), null_mut()));
+    status!(cxm_calibration_from_json(s, 0, null_mut()));
+    void!(cxm_calibration_free(null_mut()));
 
     void!(cxm_string_free(null_mut()));
     covered.push("cxm_version");

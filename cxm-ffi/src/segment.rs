@@ -777,6 +777,33 @@ impl AnswerInput<'_> {
     }
 }
 
+/// The metric of a `CXM_METRIC_*` value and the scale of its answers (`csat_points` is
+/// read for CSAT only; 0 = 5). `metric_what` and `points_what` name the two fields in
+/// messages.
+pub(crate) fn metric_scale(
+    metric: cxm_metric,
+    csat_points: u32,
+    metric_what: &str,
+    points_what: &str,
+) -> FfiResult<(MetricKind, Scale)> {
+    let metric = metric_kind(metric, metric_what)?;
+    let scale = match metric {
+        MetricKind::Nps => Scale::Nps,
+        MetricKind::Ces => Scale::Ces,
+        MetricKind::Csat => Scale::Csat {
+            points: crate::metrics::csat_metric(csat_points)
+                .map_err(|e| match e {
+                    Failure::Core(CxmError::InvalidArgument { reason, .. }) => {
+                        Failure::argument(points_what, reason)
+                    }
+                    other => other,
+                })?
+                .points,
+        },
+    };
+    Ok((metric, scale))
+}
+
 /// Reads one answer column of `n` rows; `prefix` names its fields in messages (`cols->`,
 /// `answers[1].`). `name` NULL means the metric's name.
 unsafe fn answer_input<'a>(
@@ -785,21 +812,12 @@ unsafe fn answer_input<'a>(
     name: Option<&str>,
     prefix: &str,
 ) -> FfiResult<AnswerInput<'a>> {
-    let metric = metric_kind(a.metric, &format!("{prefix}metric"))?;
-    let scale = match metric {
-        MetricKind::Nps => Scale::Nps,
-        MetricKind::Ces => Scale::Ces,
-        MetricKind::Csat => Scale::Csat {
-            points: crate::metrics::csat_metric(a.csat_points)
-                .map_err(|e| match e {
-                    Failure::Core(CxmError::InvalidArgument { reason, .. }) => {
-                        Failure::argument(&format!("{prefix}csat_points"), reason)
-                    }
-                    other => other,
-                })?
-                .points,
-        },
-    };
+    let (metric, scale) = metric_scale(
+        a.metric,
+        a.csat_points,
+        &format!("{prefix}metric"),
+        &format!("{prefix}csat_points"),
+    )?;
     Ok(AnswerInput {
         metric,
         scale,

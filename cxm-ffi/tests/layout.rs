@@ -274,6 +274,9 @@ fn sentiment_structs() {
         neg: f64 => 24,
     });
     assert_eq!(size_of::<cxm_sentiment_mode>(), 4);
+    // Mode numbers are ABI.
+    assert_eq!(CXM_SENTIMENT_MODE_VADER, 0);
+    assert_eq!(CXM_SENTIMENT_MODE_CX, 1);
     assert_eq!(size_of::<cxm_row_status>(), 1);
     assert_eq!(CXM_NUL_TERMINATED, usize::MAX);
 }

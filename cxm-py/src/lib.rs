@@ -31,5 +31,6 @@ fn _cxm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<segment::PySegmentSummary>()?;
     m.add_class::<segment::PyHotspotSummary>()?;
     m.add_class::<sentiment::PySentimentModel>()?;
+    m.add_class::<sentiment::PyCalibration>()?;
     Ok(())
 }

@@ -1,4 +1,5 @@
-"""Sentiment: `cxm.sentiment` and `cxm.SentimentModel` (Vader mode)."""
+"""Sentiment: `cxm.sentiment` and `cxm.SentimentModel` in the Vader mode (the Cx mode,
+explanations, custom entries and calibration: test_sentiment_cx.py)."""
 
 from __future__ import annotations
 
@@ -171,10 +172,10 @@ def test_all_missing_float_column_is_missing_text() -> None:
 
 
 def test_argument_errors(model: cxm.SentimentModel) -> None:
-    with pytest.raises(cxm.InvalidArgumentError, match="allowed: vader") as e:
-        cxm.sentiment(TEXTS, mode="cx")
+    with pytest.raises(cxm.InvalidArgumentError, match="allowed: cx, vader") as e:
+        cxm.sentiment(TEXTS, mode="VADER")
     assert e.value.name == "mode"
-    with pytest.raises(cxm.InvalidArgumentError, match="allowed: vader"):
+    with pytest.raises(cxm.InvalidArgumentError, match="allowed: cx, vader"):
         cxm.SentimentModel("VADERX")
     with pytest.raises(cxm.InvalidArgumentError, match="policy"):
         cxm.sentiment(TEXTS, mode="vader", policy="drop")
@@ -183,7 +184,7 @@ def test_argument_errors(model: cxm.SentimentModel) -> None:
     with pytest.raises(cxm.InvalidArgumentError, match="one-dimensional"):
         cxm.sentiment(np.array([["a"]]), mode="vader")
     with pytest.raises(TypeError):
-        cxm.sentiment(TEXTS)  # type: ignore[call-arg]  # mode is required (a default comes with the CX mode)
+        cxm.sentiment(TEXTS, "vader")  # type: ignore[call-arg]  # mode is keyword-only
     with pytest.raises(cxm.InvalidDtypeError):
         model.score(3)  # type: ignore[arg-type]
     with pytest.raises(cxm.InvalidDtypeError):

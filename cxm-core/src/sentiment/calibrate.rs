@@ -105,7 +105,7 @@ impl Calibration {
             score_x,
             score_y,
             negative_x,
-            negative_y: negative_y.into_iter().map(|p| -p).collect(),
+            negative_y: negative_y.into_iter().map(|p| 0.0 - p).collect(),
         })
     }
 

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use super::lexicon::{
     short_key, FastHash, BOOSTERS, EMOJI_LEXICON, NEGATIONS, SHORT_KEY_MAX, VADER_LEXICON,
 };
-use super::words::{tokenize, Kind, Tok};
+use super::words::{tokenize, Kind, Tok, SHAPE_CAPS, SHAPE_KNOWN, SHAPE_WORD};
 use super::Scores;
 
 /// The CX lexicon shipped with the crate (`data/cx/cx_lexicon.tsv`).
@@ -104,6 +104,9 @@ pub enum Rule {
     Irrealis { by: usize },
     /// Positive valence in a question is not praise given: 0.
     Question,
+    /// A sentence-opening stance word before a comma ("Honestly, …", "To be fair, …",
+    /// "Sadly, …") has no valence of its own.
+    Discourse,
     /// A negative word in a clause that reports it solved by token `by` ("the problem
     /// was fixed"): 0.
     Resolved { by: usize },
@@ -168,6 +171,8 @@ struct Phrase {
 /// The compiled tables of a Cx model: lexicons, stems, phrases, emoji valences.
 pub(crate) struct CxTables {
     id: u64,
+    /// Rules switched off ([`ABLATIONS`]), for measuring what each rule contributes.
+    disabled: u32,
     exact: HashMap<Box<str>, Entry, FastHash>,
     by_stem: HashMap<Box<str>, Entry, FastHash>,
     stem_ids: HashMap<Box<str>, u32, FastHash>,
@@ -176,6 +181,8 @@ pub(crate) struct CxTables {
     /// Emoticons of the lexicon (entries with a non-alphanumeric character), lowercase.
     emoticons: HashMap<Box<str>, (), FastHash>,
     longest_emoticon: usize,
+    /// Lowercase first bytes of the emoticons: a cheap pre-filter.
+    emoticon_first: [bool; 256],
     emoji: HashMap<char, f64, FastHash>,
     stemmer: Stemmer,
 }
@@ -208,16 +215,18 @@ fn normalize_word(word: &str) -> String {
 
 impl CxTables {
     /// VADER lexicon + CX lexicon + `custom` entries (later entries win).
-    pub(crate) fn build(custom: &[(String, f64)]) -> CxTables {
+    pub(crate) fn build(custom: &[(String, f64)], disabled: u32) -> CxTables {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let mut tables = CxTables {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            disabled,
             exact: HashMap::default(),
             by_stem: HashMap::default(),
             stem_ids: HashMap::default(),
             phrases: vec![Vec::new()],
             emoticons: HashMap::default(),
             longest_emoticon: 0,
+            emoticon_first: [false; 256],
             emoji: HashMap::default(),
             stemmer: Stemmer::create(Algorithm::English),
         };
@@ -252,6 +261,9 @@ impl CxTables {
             .cloned()
             .collect();
         tables.longest_emoticon = emoticons.iter().map(|w| w.len()).max().unwrap_or(0);
+        for w in &emoticons {
+            tables.emoticon_first[usize::from(w.as_bytes()[0])] = true;
+        }
         tables.emoticons = emoticons.into_iter().map(|w| (w, ())).collect();
         for (stem, (sum, n)) in groups {
             tables.by_stem.insert(
@@ -264,6 +276,13 @@ impl CxTables {
         }
         for line in CX_LEXICON.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let words = line
+                .split('\t')
+                .next()
+                .map_or(0, |e| e.split_whitespace().count());
+            if disabled & (if words > 1 { OFF_PHRASES } else { OFF_CX_WORDS }) != 0 {
                 continue;
             }
             let mut fields = line.split('\t');
@@ -371,6 +390,7 @@ impl CxTables {
         } else if (lower.ends_with('s') || lower.ends_with("ed") || lower.ends_with("ing"))
             && lower.len() >= 4
             && stem.as_ref() != lower
+            && self.disabled & OFF_INFLECTIONS == 0
         {
             if let Some(e) = self.by_stem.get(stem.as_ref()) {
                 r.valence = e.valence;
@@ -385,6 +405,38 @@ impl CxTables {
         self.stem(lower)
     }
 }
+
+// Rules that can be switched off to measure their effect (`ABLATIONS`).
+const OFF_CX_WORDS: u32 = 1;
+const OFF_PHRASES: u32 = 1 << 1;
+const OFF_INFLECTIONS: u32 = 1 << 2;
+const OFF_NEGATION: u32 = 1 << 3;
+const OFF_SUPERLATIVE: u32 = 1 << 4;
+const OFF_LIKE: u32 = 1 << 5;
+const OFF_DURATIONS: u32 = 1 << 6;
+const OFF_IRONY: u32 = 1 << 7;
+const OFF_RESOLVED: u32 = 1 << 8;
+const OFF_IRREALIS: u32 = 1 << 9;
+const OFF_QUESTIONS: u32 = 1 << 10;
+const OFF_CONTRAST: u32 = 1 << 11;
+const OFF_DISCOURSE: u32 = 1 << 12;
+
+/// The Cx rules that [`super::SentimentModel::cx_ablated`] can switch off, by name.
+pub(crate) const ABLATIONS: &[(&str, u32)] = &[
+    ("cx_words", OFF_CX_WORDS),
+    ("phrases", OFF_PHRASES),
+    ("inflections", OFF_INFLECTIONS),
+    ("negation", OFF_NEGATION),
+    ("superlative", OFF_SUPERLATIVE),
+    ("like", OFF_LIKE),
+    ("durations", OFF_DURATIONS),
+    ("irony", OFF_IRONY),
+    ("resolved", OFF_RESOLVED),
+    ("irrealis", OFF_IRREALIS),
+    ("questions", OFF_QUESTIONS),
+    ("contrast", OFF_CONTRAST),
+    ("discourse", OFF_DISCOURSE),
+];
 
 // Rule classes of words.
 const NEGATOR: u32 = 1;
@@ -408,6 +460,7 @@ const MODAL: u32 = 1 << 17;
 const BE_HAVE: u32 = 1 << 18;
 const RESOLVE: u32 = 1 << 19;
 const PHRASE_HEAD: u32 = 1 << 20;
+const DISCOURSE: u32 = 1 << 21;
 
 #[derive(Debug, Clone, Copy)]
 struct Resolved {
@@ -457,7 +510,10 @@ fn class_of(lower: &str) -> Resolved {
     let mut r = Resolved::default();
     if lower != "despite" && NEGATIONS.contains(&lower)
         || lower.contains("n't")
-        || matches!(lower, "no" | "nobody" | "noone")
+        || matches!(
+            lower,
+            "no" | "nobody" | "noone" | "hardly" | "barely" | "scarcely"
+        )
     {
         r.class |= NEGATOR;
     }
@@ -480,42 +536,45 @@ fn class_of(lower: &str) -> Resolved {
         "twelve" => 12.0,
         _ => 0.0,
     };
-    r.class |=
-        match lower {
-            "but" | "however" => CONTRAST,
-            "although" | "though" | "despite" | "whereas" => CONCESSIVE,
-            "and" | "because" | "so" | "when" | "while" | "which" | "who" | "since" | "then"
-            | "as" => CONJ,
-            "like" => LIKE,
-            "i" | "we" | "they" | "he" | "she" | "really" | "do" | "does" | "did" | "also"
-            | "definitely" | "totally" | "absolutely" | "genuinely" | "truly" | "still" | "i'd"
-            | "we'd" | "always" | "people" | "everyone" | "customers" => LIKE_SUBJECT,
-            "you" => LIKE_SUBJECT | YOU,
-            "recommend" | "recommended" => RECOMMEND,
-            "fixed" | "resolved" | "solved" | "sorted" | "handled" | "rectified" | "addressed" => {
-                RESOLVE
-            }
-            "thanks" | "thank" | "thx" | "ty" | "appreciate" | "appreciated" | "great"
-            | "wonderful" | "awesome" | "brilliant" | "perfect" | "fantastic" | "nice"
-            | "lovely" | "excellent" | "superb" | "terrific" | "love" | "cool" => GRATITUDE,
-            "for" => FOR | DURATION_PREP,
-            "over" | "after" | "nearly" | "almost" | "than" | "another" | "past" | "extra"
-            | "additional" => DURATION_PREP,
-            "wait" | "waited" | "waiting" | "waits" | "hold" | "holding" | "queue" | "queued"
-            | "queuing" | "queueing" | "delay" | "delayed" | "delays" | "late" | "stuck"
-            | "sat" | "sitting" | "standing" | "stood" | "took" | "take" | "takes" | "taking"
-            | "spent" | "wasted" | "now" | "overdue" => WAIT,
-            "nothing" | "anything" | "all" => NOTHING_ANY,
-            "would" => LIKE_SUBJECT | IRREALIS | MODAL,
-            "could" | "should" | "might" => IRREALIS | MODAL,
-            "be" | "been" | "have" => BE_HAVE,
-            "wish" | "wished" | "hope" | "hoping" | "hopefully" | "if" | "please" | "pls"
-            | "plz" | "need" | "needs" | "expect" | "expected" | "deserve" | "deserved"
-            | "deserves" => IRREALIS,
-            "only" | "just" => ONLY_JUST,
-            "of" => OF,
-            _ => 0,
-        };
+    r.class |= match lower {
+        "but" | "however" => CONTRAST,
+        "although" | "though" | "despite" | "whereas" => CONCESSIVE,
+        "and" | "because" | "so" | "when" | "while" | "which" | "who" | "since" | "then" | "as" => {
+            CONJ
+        }
+        "like" => LIKE,
+        "i" | "we" | "they" | "he" | "she" | "really" | "do" | "does" | "did" | "also"
+        | "definitely" | "totally" | "absolutely" | "genuinely" | "truly" | "still" | "i'd"
+        | "we'd" | "always" | "people" | "everyone" | "customers" => LIKE_SUBJECT,
+        "you" => LIKE_SUBJECT | YOU,
+        "recommend" | "recommended" => RECOMMEND,
+        "honestly" | "frankly" | "truthfully" | "honest" | "fair" | "seriously" | "admittedly"
+        | "sadly" | "unfortunately" | "luckily" | "fortunately" | "thankfully" => DISCOURSE,
+        "fixed" | "resolved" | "solved" | "sorted" | "handled" | "rectified" | "addressed" => {
+            RESOLVE
+        }
+        "thanks" | "thank" | "thx" | "ty" | "appreciate" | "appreciated" | "great"
+        | "wonderful" | "awesome" | "brilliant" | "perfect" | "fantastic" | "nice" | "lovely"
+        | "excellent" | "superb" | "terrific" | "love" | "cool" => GRATITUDE,
+        "for" => FOR | DURATION_PREP,
+        "over" | "after" | "nearly" | "almost" | "than" | "another" | "past" | "extra"
+        | "additional" => DURATION_PREP,
+        "wait" | "waited" | "waiting" | "waits" | "hold" | "holding" | "queue" | "queued"
+        | "queuing" | "queueing" | "delay" | "delayed" | "delays" | "late" | "stuck" | "sat"
+        | "sitting" | "standing" | "stood" | "took" | "take" | "takes" | "taking" | "spent"
+        | "wasted" | "now" | "overdue" => WAIT,
+        "nothing" | "anything" | "all" => NOTHING_ANY,
+        "would" => LIKE_SUBJECT | IRREALIS | MODAL,
+        "could" | "should" | "might" => IRREALIS | MODAL,
+        "be" | "been" | "have" => BE_HAVE,
+        "wish" | "wished" | "hope" | "hoping" | "hopefully" | "if" | "please" | "pls" | "plz"
+        | "need" | "needs" | "expect" | "expected" | "deserve" | "deserved" | "deserves" => {
+            IRREALIS
+        }
+        "only" | "just" => ONLY_JUST,
+        "of" => OF,
+        _ => 0,
+    };
     if lower == "no" {
         r.class |= NO;
     }
@@ -596,6 +655,21 @@ fn with_scratch<T>(f: impl Fn(&mut Scratch) -> T) -> T {
 }
 
 impl Scratch {
+    /// [`Scratch::word`] of a short ASCII word given by its packed lowercase key.
+    fn word_key(&mut self, tables: &CxTables, key: u128) -> Resolved {
+        if let Some(r) = self.short_cache.get(&key) {
+            return *r;
+        }
+        let bytes = key.to_le_bytes();
+        let len = usize::from(bytes[15]).min(SHORT_KEY_MAX);
+        let r = tables.resolve(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+        if self.short_cache.len() >= CACHE_MAX {
+            self.short_cache.clear();
+        }
+        self.short_cache.insert(key, r);
+        r
+    }
+
     fn word(&mut self, tables: &CxTables, text: &str) -> Resolved {
         // Short ASCII words (nearly all) are cached under a packed 16-byte key: no
         // allocation, no pointer to chase, no string comparison.
@@ -638,7 +712,10 @@ impl Scratch {
         tokenize(
             text,
             &|s| {
-                if s.len() > tables.longest_emoticon || !s.is_ascii() {
+                if s.len() > tables.longest_emoticon
+                    || !s.is_ascii()
+                    || !tables.emoticon_first[usize::from(s.as_bytes()[0].to_ascii_lowercase())]
+                {
                     return false;
                 }
                 let mut buf = [0u8; 64];
@@ -650,6 +727,7 @@ impl Scratch {
             &mut self.toks,
         );
         let n = self.toks.len();
+        let has_newline = text.as_bytes().contains(&b'\n');
         self.res.clear();
         self.flags.clear();
         self.base.clear();
@@ -660,24 +738,55 @@ impl Scratch {
         let (mut any_class, mut any_unit, mut any_question) = (0u32, false, false);
         let (mut sentence, mut clause) = (0u32, 0u32);
         let mut pending_break = false;
+        let mut pending_clause = false;
         for i in 0..n {
             let tok = self.toks[i];
             let piece = &text[tok.start..tok.end];
             let mut r = Resolved::default();
             let mut flags = 0u8;
             let mut base = 0.0;
-            if i > 0 && text[self.toks[i - 1].end..tok.start].contains('\n') {
+            if has_newline && i > 0 && text[self.toks[i - 1].end..tok.start].contains('\n') {
                 pending_break = true;
             }
             match tok.kind {
+                Kind::Word if tok.shape & SHAPE_KNOWN != 0 => {
+                    r = if tok.key != 0 {
+                        self.word_key(tables, tok.key)
+                    } else {
+                        self.word(tables, piece)
+                    };
+                    base = r.valence;
+                    if tok.shape & SHAPE_WORD != 0 {
+                        words += 1;
+                        if tok.shape & SHAPE_CAPS != 0 {
+                            upper_words += 1;
+                            flags |= UPPER;
+                        }
+                    }
+                }
                 Kind::Word => {
                     r = self.word(tables, piece);
                     base = r.valence;
-                    if piece.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                    let (letters, upper, lower) = if piece.is_ascii() {
+                        piece.bytes().fold((0, false, false), |(n, u, l), b| {
+                            (
+                                n + usize::from(b.is_ascii_alphabetic()),
+                                u || b.is_ascii_uppercase(),
+                                l || b.is_ascii_lowercase(),
+                            )
+                        })
+                    } else {
+                        piece.chars().fold((0, false, false), |(n, u, l), c| {
+                            (
+                                n + usize::from(c.is_alphabetic()),
+                                u || c.is_uppercase(),
+                                l || c.is_lowercase(),
+                            )
+                        })
+                    };
+                    if letters >= 2 {
                         words += 1;
-                        if piece.chars().any(char::is_uppercase)
-                            && !piece.chars().any(char::is_lowercase)
-                        {
+                        if upper && !lower {
                             upper_words += 1;
                             flags |= UPPER;
                         }
@@ -698,7 +807,16 @@ impl Scratch {
                     }
                 }
                 Kind::Emoji => {
-                    if let Some(&v) = piece.chars().next().and_then(|c| tables.emoji.get(&c)) {
+                    let entry = piece
+                        .chars()
+                        .next()
+                        .and_then(|c| tables.exact.get(c.encode_utf8(&mut [0u8; 4]) as &str));
+                    if let Some(e) = entry {
+                        base = e.valence;
+                        let source = e.source;
+                        ev.push(i, || Rule::Lexicon { source });
+                    } else if let Some(&v) = piece.chars().next().and_then(|c| tables.emoji.get(&c))
+                    {
                         base = v;
                         ev.push(i, || Rule::Emoji);
                     }
@@ -710,6 +828,10 @@ impl Scratch {
                 sentence += 1;
                 clause += 1;
                 pending_break = false;
+                pending_clause = false;
+            } else if pending_clause && !matches!(tok.kind, Kind::Punct(_)) {
+                clause += 1;
+                pending_clause = false;
             } else if starts_clause && i > 0 && self.clause[i - 1] == clause {
                 clause += 1;
             }
@@ -717,7 +839,7 @@ impl Scratch {
                 if matches!(c, '.' | '!' | '?' | ';' | '…' | '。') {
                     pending_break = true;
                 } else if c == ':' {
-                    clause += 1;
+                    pending_clause = true;
                 }
             }
             any_class |= r.class;
@@ -765,7 +887,22 @@ impl Scratch {
             }
             if base[i] != 0.0 {
                 let r = res[i];
-                if r.class & LIKE != 0 {
+                if r.class & DISCOURSE != 0
+                    && tables.disabled & OFF_DISCOURSE == 0
+                    && matches!(toks.get(i + 1).map(|t| t.kind), Some(Kind::Punct(',')))
+                    && (0..i)
+                        .rev()
+                        .take_while(|&j| sentence[j] == sentence[i])
+                        .filter(|&j| is_word(j))
+                        .count()
+                        < 3
+                {
+                    // "Honestly, …", "To be fair, …": a stance marker, not an evaluation.
+                    base[i] = 0.0;
+                    ev.push(i, || Rule::Discourse);
+                    continue;
+                }
+                if r.class & LIKE != 0 && tables.disabled & OFF_LIKE == 0 {
                     let subject = (0..i)
                         .rev()
                         .take_while(|&j| clause[j] == clause[i])
@@ -827,7 +964,7 @@ impl Scratch {
             }
         }
 
-        if any_class & NEGATOR != 0 {
+        if any_class & NEGATOR != 0 && tables.disabled & OFF_NEGATION == 0 {
             // Negation.
             for k in 0..n {
                 if !is_word(k) || res[k].class & NEGATOR == 0 || flags[k] & NEG_CONSUMED != 0 {
@@ -858,7 +995,8 @@ impl Scratch {
                     if distance > NEGATION_SCOPE {
                         break;
                     }
-                    if val[j] < 0.0 && res[j].superlative {
+                    if val[j] < 0.0 && res[j].superlative && tables.disabled & OFF_SUPERLATIVE == 0
+                    {
                         ev.push(j, || Rule::NegatedSuperlative { by: k });
                         negated_something = true;
                     } else if val[j] != 0.0 && flags[j] & NEG_CONSUMED == 0 {
@@ -874,7 +1012,7 @@ impl Scratch {
             }
         }
 
-        if any_unit {
+        if any_unit && tables.disabled & OFF_DURATIONS == 0 {
             // Durations in a waiting context.
             for i in 0..n {
                 let (minutes, number_at) = match toks[i].kind {
@@ -926,7 +1064,7 @@ impl Scratch {
             }
         }
 
-        if any_class & GRATITUDE != 0 {
+        if any_class & GRATITUDE != 0 && tables.disabled & OFF_IRONY == 0 {
             // Ironic gratitude: "thanks for <something bad>".
             for i in 0..n {
                 if !is_word(i) || res[i].class & GRATITUDE == 0 || val[i] <= 0.0 {
@@ -973,7 +1111,7 @@ impl Scratch {
             }
         }
 
-        if any_class & RESOLVE != 0 {
+        if any_class & RESOLVE != 0 && tables.disabled & OFF_RESOLVED == 0 {
             // A problem reported as solved: "the problem was fixed immediately".
             for k in 0..n {
                 if !is_word(k) || res[k].class & RESOLVE == 0 || val[k] <= 0.0 {
@@ -988,7 +1126,7 @@ impl Scratch {
             }
         }
 
-        if any_class & IRREALIS != 0 {
+        if any_class & IRREALIS != 0 && tables.disabled & OFF_IRREALIS == 0 {
             // Irrealis and questions: praise that is wished for, asked about or requested
             // is not praise given.
             for k in 0..n {
@@ -1014,7 +1152,7 @@ impl Scratch {
                 }
             }
         }
-        if any_question {
+        if any_question && tables.disabled & OFF_QUESTIONS == 0 {
             let mut s_end = n;
             while s_end > 0 {
                 let s = sentence[s_end - 1];
@@ -1035,7 +1173,7 @@ impl Scratch {
             }
         }
 
-        if any_class & (CONTRAST | CONCESSIVE) != 0 {
+        if any_class & (CONTRAST | CONCESSIVE) != 0 && tables.disabled & OFF_CONTRAST == 0 {
             // Contrast, per sentence.
             let mut s_start = 0;
             while s_start < n {

@@ -216,7 +216,7 @@ impl SentimentModel {
             mode: Mode::Cx,
             entries: Arc::from(Vec::new()),
             engine: Engine::Cx(Arc::clone(
-                CX.get_or_init(|| Arc::new(cx::CxTables::build(&[]))),
+                CX.get_or_init(|| Arc::new(cx::CxTables::build(&[], 0))),
             )),
         }
     }
@@ -270,7 +270,7 @@ impl SentimentModel {
             return SentimentModel::new(mode);
         }
         let engine = match mode {
-            Mode::Cx => Engine::Cx(Arc::new(cx::CxTables::build(&entries))),
+            Mode::Cx => Engine::Cx(Arc::new(cx::CxTables::build(&entries, 0))),
             Mode::Vader => Engine::Vader(Arc::new(Lexicon::with_words(&entries))),
         };
         SentimentModel {
@@ -278,6 +278,42 @@ impl SentimentModel {
             entries: Arc::from(entries),
             engine,
         }
+    }
+
+    /// The Cx model with some of its rules switched off, to measure what each one
+    /// contributes (`benches/sentiment/eval.py --ablate`, `docs/sentiment.md`). Names:
+    /// [`SentimentModel::cx_rule_names`]. For evaluation only: the switches are not
+    /// serialized.
+    ///
+    /// Errors: [`CxmError::InvalidArgument`] for an unknown rule name.
+    #[doc(hidden)]
+    pub fn cx_ablated(off: &[&str]) -> Result<SentimentModel> {
+        let mut disabled = 0;
+        for name in off {
+            let bit = cx::ABLATIONS
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| *b)
+                .ok_or_else(|| CxmError::InvalidArgument {
+                    name: "off".into(),
+                    reason: format!(
+                        "unknown rule {name:?} (known: {})",
+                        SentimentModel::cx_rule_names().join(", ")
+                    ),
+                })?;
+            disabled |= bit;
+        }
+        Ok(SentimentModel {
+            mode: Mode::Cx,
+            entries: Arc::from(Vec::new()),
+            engine: Engine::Cx(Arc::new(cx::CxTables::build(&[], disabled))),
+        })
+    }
+
+    /// Names of the Cx rules [`SentimentModel::cx_ablated`] can switch off.
+    #[doc(hidden)]
+    pub fn cx_rule_names() -> Vec<&'static str> {
+        cx::ABLATIONS.iter().map(|(n, _)| *n).collect()
     }
 
     /// The rule set of this model.

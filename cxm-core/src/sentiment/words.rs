@@ -32,13 +32,198 @@ pub(crate) struct Tok {
     pub kind: Kind,
     pub start: usize,
     pub end: usize,
+    /// For ASCII words of at most 15 bytes: the lowercase word packed like
+    /// `lexicon::short_key`; 0 otherwise.
+    pub key: u128,
+    /// For ASCII words: [`SHAPE_KNOWN`], [`SHAPE_WORD`], [`SHAPE_CAPS`]; 0 otherwise.
+    pub shape: u8,
 }
+
+/// [`Tok::shape`] was computed by the tokenizer.
+pub(crate) const SHAPE_KNOWN: u8 = 1;
+/// At least two letters.
+pub(crate) const SHAPE_WORD: u8 = 2;
+/// At least two letters, some uppercase, none lowercase.
+pub(crate) const SHAPE_CAPS: u8 = 4;
 
 /// Splits `text` into tokens, appending them to `out`. `is_emoticon` tells whether a
 /// whitespace-free string (lowercased by the caller when needed) is an emoticon.
 pub(crate) fn tokenize(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+    if text.is_ascii() {
+        tokenize_ascii(text, is_emoticon, out);
+        return;
+    }
     for (start, chunk) in chunks(text) {
         split_chunk(chunk, start, is_emoticon, out);
+    }
+}
+
+// Byte classes of the ASCII fast path.
+const WS: u8 = 1;
+const ALPHA: u8 = 2;
+const DIGIT: u8 = 4;
+const UNDERSCORE: u8 = 8;
+const UPPER: u8 = 16;
+const LOWER: u8 = 32;
+const ALNUM: u8 = ALPHA | DIGIT;
+const WORD: u8 = ALNUM | UNDERSCORE;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if b.is_ascii_lowercase() {
+            ALPHA | LOWER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if b == b'_' {
+            UNDERSCORE
+        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            WS
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// [`tokenize`] of an ASCII text in one pass per chunk: the same tokens as the generic
+/// path (asserted by a property test), with [`Tok::key`] and [`Tok::shape`] filled.
+fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if CLASS[usize::from(b[i])] & WS != 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut all_alnum = true;
+        while i < b.len() {
+            let k = CLASS[usize::from(b[i])];
+            if k & WS != 0 {
+                break;
+            }
+            all_alnum &= k & ALNUM != 0;
+            i += 1;
+        }
+        let chunk = &text[start..i];
+        if all_alnum {
+            scan_ascii(chunk, start, out);
+        } else {
+            split_chunk(chunk, start, is_emoticon, out);
+        }
+    }
+}
+
+/// UAX #29 word boundaries of an ASCII chunk without whitespace — letters, digits and
+/// `_` join (WB8–WB10, WB13a/b); a letter run continues across `'`, `.` or `:` followed
+/// by a letter (WB6/WB7); a digit run across `'`, `.`, `,` or `;` followed by a digit
+/// (WB11/WB12); every other character is a segment of its own — each segment pushed as
+/// a token with its key and shape. Property tests compare it with `unicode-segmentation`.
+fn scan_ascii(chunk: &str, base: usize, out: &mut Vec<Tok>) {
+    let b = chunk.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if CLASS[usize::from(b[i])] & WORD == 0 {
+            out.push(Tok {
+                kind: Kind::Punct(char::from(b[i])),
+                start: base + i,
+                end: base + i + 1,
+                key: 0,
+                shape: 0,
+            });
+            i += 1;
+            continue;
+        }
+        let s = i;
+        let mut key = [0u8; 16];
+        let (mut letters, mut classes, mut first_alpha) = (0usize, 0u8, 0usize);
+        loop {
+            while i < b.len() {
+                let k = CLASS[usize::from(b[i])];
+                if k & WORD == 0 {
+                    break;
+                }
+                if i - s < 15 {
+                    key[i - s] = b[i].to_ascii_lowercase();
+                }
+                if k & ALPHA != 0 {
+                    if letters == 0 {
+                        first_alpha = i - s;
+                    }
+                    letters += 1;
+                }
+                classes |= k;
+                i += 1;
+            }
+            if i + 1 < b.len() {
+                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+                let letters_join = prev.is_ascii_alphabetic()
+                    && next.is_ascii_alphabetic()
+                    && matches!(mid, b'\'' | b'.' | b':');
+                let digits_join = prev.is_ascii_digit()
+                    && next.is_ascii_digit()
+                    && matches!(mid, b'\'' | b'.' | b',' | b';');
+                if letters_join || digits_join {
+                    if i - s < 15 {
+                        key[i - s] = mid;
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        if classes & ALNUM == 0 {
+            // Underscores only: punctuation, one token per character.
+            for j in s..i {
+                out.push(Tok {
+                    kind: Kind::Punct('_'),
+                    start: base + j,
+                    end: base + j + 1,
+                    key: 0,
+                    shape: 0,
+                });
+            }
+            continue;
+        }
+        let len = i - s;
+        let kind = if b[s].is_ascii_digit() {
+            Kind::Number {
+                unit: if letters > 0 {
+                    u8::try_from(first_alpha).unwrap_or(0)
+                } else {
+                    0
+                },
+            }
+        } else {
+            Kind::Word
+        };
+        let key = if len <= 15 {
+            key[15] = len as u8;
+            u128::from_le_bytes(key)
+        } else {
+            0
+        };
+        let mut shape = SHAPE_KNOWN;
+        if letters >= 2 {
+            shape |= SHAPE_WORD;
+            if classes & UPPER != 0 && classes & LOWER == 0 {
+                shape |= SHAPE_CAPS;
+            }
+        }
+        out.push(Tok {
+            kind,
+            start: base + s,
+            end: base + i,
+            key,
+            shape,
+        });
     }
 }
 
@@ -67,6 +252,8 @@ fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out
             kind: Kind::Skip,
             start: base,
             end: base + chunk.len(),
+            key: 0,
+            shape: 0,
         });
         return;
     }
@@ -82,6 +269,8 @@ fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out
                     kind: Kind::Emoticon,
                     start: base,
                     end: base + candidate.len(),
+                    key: 0,
+                    shape: 0,
                 });
                 if candidate.len() < chunk.len() {
                     split_chunk(
@@ -96,7 +285,7 @@ fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out
         }
     }
     if chunk.is_ascii() {
-        ascii_segments(chunk, |s, e| push_segment(chunk, base, s, e, out));
+        scan_ascii(chunk, base, out);
     } else {
         for (s, seg) in chunk.split_word_bound_indices() {
             push_segment(chunk, base, s, s + seg.len(), out);
@@ -136,6 +325,8 @@ fn push_segment(chunk: &str, base: usize, s: usize, e: usize, out: &mut Vec<Tok>
                 },
                 start: base + s + i,
                 end: base + s + i + c.len_utf8(),
+                key: 0,
+                shape: 0,
             });
         }
         return;
@@ -144,6 +335,8 @@ fn push_segment(chunk: &str, base: usize, s: usize, e: usize, out: &mut Vec<Tok>
         kind,
         start: base + s,
         end: base + e,
+        key: 0,
+        shape: 0,
     });
 }
 
@@ -161,6 +354,7 @@ pub(crate) fn is_pictographic(c: char) -> bool {
 /// `_` join (WB8–WB10, WB13a/b); a letter run continues across `'`, `.` or `:` followed by
 /// a letter (WB6/WB7); a digit run across `'`, `.`, `,` or `;` followed by a digit
 /// (WB11/WB12); every other character is a segment of its own.
+#[cfg(test)]
 fn ascii_segments(chunk: &str, mut emit: impl FnMut(usize, usize)) {
     let b = chunk.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
@@ -259,6 +453,32 @@ mod tests {
             ascii_segments(&s, |a, b| fast.push(&s[a..b]));
             let reference: Vec<&str> = s.split_word_bounds().collect();
             prop_assert_eq!(fast, reference);
+        }
+
+        #[test]
+        fn ascii_scan_matches_generic_classification(s in "[a-zA-Z0-9_'.,:;!?()$%&*+/<=>@#-]{1,24}") {
+            let mut fast = Vec::new();
+            scan_ascii(&s, 0, &mut fast);
+            let mut slow = Vec::new();
+            ascii_segments(&s, |a, b| push_segment(&s, 0, a, b, &mut slow));
+            let strip = |v: &[Tok]| v.iter().map(|t| (t.kind, t.start, t.end)).collect::<Vec<_>>();
+            prop_assert_eq!(strip(&fast), strip(&slow));
+            for t in fast.iter().filter(|t| t.key != 0) {
+                let word = s[t.start..t.end].to_ascii_lowercase();
+                prop_assert_eq!(t.key, crate::sentiment::lexicon::short_key(word.as_bytes()));
+            }
+        }
+
+        #[test]
+        fn ascii_chunking_matches_char_whitespace(s in "[a-zA-Z0-9_@:;()<>/#,?'\\- \t\n\x0b\x0c\r\x1c-\x1f.!]{0,40}") {
+            let emoticon = |t: &str| matches!(t, ":)" | ":(" | ";)" | "<3" | ":/");
+            let mut fast = Vec::new();
+            tokenize(&s, &emoticon, &mut fast);
+            let mut slow = Vec::new();
+            for (start, chunk) in chunks(&s) {
+                split_chunk(chunk, start, &emoticon, &mut slow);
+            }
+            prop_assert_eq!(fast, slow);
         }
 
         #[test]

@@ -29,7 +29,7 @@ from cxm._segment import (
     segment,
     segment_summary,
 )
-from cxm._sentiment import SentimentModel, sentiment
+from cxm._sentiment import Calibration, SentimentModel, sentiment
 from cxm._table import ResponseTable, read_csv
 from cxm.exceptions import (
     CsvError,
@@ -80,6 +80,7 @@ __all__ = [
     # sentiment
     "sentiment",
     "SentimentModel",
+    "Calibration",
     # errors
     "CxmError",
     "InvalidInputError",
