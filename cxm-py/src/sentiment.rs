@@ -297,19 +297,20 @@ impl PySentimentModel {
             }
         }
         let mut status = vec![OK; n];
-        let mut owned: Vec<String> = Vec::with_capacity(n);
+        // The strings are kept alive (and immutable) by `held`, so their UTF-8 buffers
+        // are borrowed, not copied, while the GIL is released for scoring.
+        let mut held: Vec<Bound<'py, PyString>> = Vec::with_capacity(n);
         let mut rows: Vec<usize> = Vec::with_capacity(n);
         let mut stopped = false;
         for (i, item) in texts.iter().enumerate() {
             if missing.is_some_and(|m| m[i]) {
                 status[i] = MISSING;
-            } else if let Ok(s) = item.cast::<PyString>() {
-                match s.to_cow() {
-                    Ok(c) => {
-                        owned.push(c.into_owned());
-                        rows.push(i);
-                    }
-                    Err(_) => status[i] = INVALID_UTF8,
+            } else if let Ok(s) = item.cast_into::<PyString>() {
+                if s.to_str().is_ok() {
+                    held.push(s);
+                    rows.push(i);
+                } else {
+                    status[i] = INVALID_UTF8;
                 }
             } else {
                 status[i] = NOT_TEXT;
@@ -323,7 +324,7 @@ impl PySentimentModel {
             Vec::new()
         } else {
             let model = &self.inner;
-            let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+            let refs: Vec<&str> = held.iter().filter_map(|s| s.to_str().ok()).collect();
             run(py, || Ok(model.score_batch(&refs)))?
         };
         let mut cols = [

@@ -261,6 +261,10 @@ impl CxTables {
             .cloned()
             .collect();
         tables.longest_emoticon = emoticons.iter().map(|w| w.len()).max().unwrap_or(0);
+        debug_assert!(
+            emoticons.iter().all(|w| !is_plain_chunk(w)),
+            "an emoticon looks like a plain word chunk; the tokenizer's fast path would miss it"
+        );
         for w in &emoticons {
             tables.emoticon_first[usize::from(w.as_bytes()[0])] = true;
         }
@@ -491,6 +495,13 @@ impl Default for Resolved {
             superlative: false,
         }
     }
+}
+
+/// Letters and digits followed by at most `.` `,` `!` `?`: the chunks the tokenizer
+/// passes without an emoticon check.
+fn is_plain_chunk(w: &str) -> bool {
+    let t = w.trim_end_matches(['.', ',', '!', '?']);
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Minutes per time unit (the unit words of durations).

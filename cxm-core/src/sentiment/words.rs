@@ -102,17 +102,28 @@ fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<
             continue;
         }
         let start = i;
-        let mut all_alnum = true;
+        // `plain`: letters and digits, then at most a run of sentence punctuation
+        // ("great", "day.", "why?!"). No @handle, URL or emoticon of the lexicon has that
+        // shape (asserted by a test on the lexicon), so such chunks need no checks.
+        let mut plain = CLASS[usize::from(b[i])] & ALNUM != 0;
+        let mut in_tail = false;
         while i < b.len() {
-            let k = CLASS[usize::from(b[i])];
+            let c = b[i];
+            let k = CLASS[usize::from(c)];
             if k & WS != 0 {
                 break;
             }
-            all_alnum &= k & ALNUM != 0;
+            if k & ALNUM != 0 {
+                plain &= !in_tail;
+            } else if matches!(c, b'.' | b',' | b'!' | b'?') {
+                in_tail = true;
+            } else {
+                plain = false;
+            }
             i += 1;
         }
         let chunk = &text[start..i];
-        if all_alnum {
+        if plain {
             scan_ascii(chunk, start, out);
         } else {
             split_chunk(chunk, start, is_emoticon, out);
