@@ -497,11 +497,19 @@ impl Default for Resolved {
     }
 }
 
-/// Letters and digits followed by at most `.` `,` `!` `?`: the chunks the tokenizer
-/// passes without an emoticon check.
+/// Letters and digits (apostrophes between them allowed) followed by at most `.` `,` `!`
+/// `?`: the chunks the tokenizer passes without an emoticon check.
 fn is_plain_chunk(w: &str) -> bool {
-    let t = w.trim_end_matches(['.', ',', '!', '?']);
-    !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric())
+    let t = w.trim_end_matches(['.', ',', '!', '?']).as_bytes();
+    !t.is_empty()
+        && t[0].is_ascii_alphanumeric()
+        && t.iter().enumerate().all(|(i, &b)| {
+            b.is_ascii_alphanumeric()
+                || b == b'\''
+                    && i + 1 < t.len()
+                    && t[i - 1].is_ascii_alphanumeric()
+                    && t[i + 1].is_ascii_alphanumeric()
+        })
 }
 
 /// Minutes per time unit (the unit words of durations).

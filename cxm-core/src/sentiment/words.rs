@@ -101,10 +101,14 @@ fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<
             i += 1;
             continue;
         }
+        // Tokens are pushed as the chunk is scanned. A chunk is `plain` when it is
+        // letters and digits (apostrophes inside words allowed, no underscore, no other
+        // joins: "don't" but not "o.o"), then at most a run of sentence
+        // punctuation ("great", "day.", "why?!"): no @handle, URL or emoticon of the
+        // lexicon has that shape (asserted by a test on the lexicon). Any other chunk is
+        // scanned again by the general path.
         let start = i;
-        // `plain`: letters and digits, then at most a run of sentence punctuation
-        // ("great", "day.", "why?!"). No @handle, URL or emoticon of the lexicon has that
-        // shape (asserted by a test on the lexicon), so such chunks need no checks.
+        let mark = out.len();
         let mut plain = CLASS[usize::from(b[i])] & ALNUM != 0;
         let mut in_tail = false;
         while i < b.len() {
@@ -113,20 +117,29 @@ fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<
             if k & WS != 0 {
                 break;
             }
-            if k & ALNUM != 0 {
-                plain &= !in_tail;
-            } else if matches!(c, b'.' | b',' | b'!' | b'?') {
+            if k & WORD != 0 {
+                let (next, irregular) = scan_segment(b, i, 0, out);
+                plain &= !in_tail && !irregular;
+                i = next;
+                continue;
+            }
+            if matches!(c, b'.' | b',' | b'!' | b'?') {
                 in_tail = true;
             } else {
                 plain = false;
             }
+            out.push(Tok {
+                kind: Kind::Punct(char::from(c)),
+                start: i,
+                end: i + 1,
+                key: 0,
+                shape: 0,
+            });
             i += 1;
         }
-        let chunk = &text[start..i];
-        if plain {
-            scan_ascii(chunk, start, out);
-        } else {
-            split_chunk(chunk, start, is_emoticon, out);
+        if !plain {
+            out.truncate(mark);
+            split_chunk(&text[start..i], start, is_emoticon, out);
         }
     }
 }
@@ -140,102 +153,114 @@ fn scan_ascii(chunk: &str, base: usize, out: &mut Vec<Tok>) {
     let b = chunk.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if CLASS[usize::from(b[i])] & WORD == 0 {
+        i = scan_segment(b, i, base, out).0;
+    }
+}
+
+/// Pushes the segment of `b` that starts at `i` (not whitespace) as a token (offsets
+/// `base + …`); returns where the next segment starts and whether the segment is
+/// irregular: joined across a `.`, `:`, `,` or `;` (not an apostrophe), or holding an
+/// underscore.
+/// Whitespace ends a word run by itself, so `b` may be a whole text.
+#[inline]
+fn scan_segment(b: &[u8], mut i: usize, base: usize, out: &mut Vec<Tok>) -> (usize, bool) {
+    if CLASS[usize::from(b[i])] & WORD == 0 {
+        out.push(Tok {
+            kind: Kind::Punct(char::from(b[i])),
+            start: base + i,
+            end: base + i + 1,
+            key: 0,
+            shape: 0,
+        });
+        return (i + 1, false);
+    }
+    let s = i;
+    let mut joined = false;
+    let mut key = [0u8; 16];
+    let (mut letters, mut classes, mut first_alpha) = (0usize, 0u8, 0usize);
+    loop {
+        while i < b.len() {
+            let k = CLASS[usize::from(b[i])];
+            if k & WORD == 0 {
+                break;
+            }
+            if i - s < 15 {
+                key[i - s] = b[i].to_ascii_lowercase();
+            }
+            if k & ALPHA != 0 {
+                if letters == 0 {
+                    first_alpha = i - s;
+                }
+                letters += 1;
+            }
+            classes |= k;
+            i += 1;
+        }
+        if i + 1 < b.len() {
+            let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+            let letters_join = prev.is_ascii_alphabetic()
+                && next.is_ascii_alphabetic()
+                && matches!(mid, b'\'' | b'.' | b':');
+            let digits_join = prev.is_ascii_digit()
+                && next.is_ascii_digit()
+                && matches!(mid, b'\'' | b'.' | b',' | b';');
+            if letters_join || digits_join {
+                if i - s < 15 {
+                    key[i - s] = mid;
+                }
+                joined |= mid != b'\'';
+                i += 1;
+                continue;
+            }
+        }
+        break;
+    }
+    if classes & ALNUM == 0 {
+        // Underscores only: punctuation, one token per character.
+        for j in s..i {
             out.push(Tok {
-                kind: Kind::Punct(char::from(b[i])),
-                start: base + i,
-                end: base + i + 1,
+                kind: Kind::Punct('_'),
+                start: base + j,
+                end: base + j + 1,
                 key: 0,
                 shape: 0,
             });
-            i += 1;
-            continue;
         }
-        let s = i;
-        let mut key = [0u8; 16];
-        let (mut letters, mut classes, mut first_alpha) = (0usize, 0u8, 0usize);
-        loop {
-            while i < b.len() {
-                let k = CLASS[usize::from(b[i])];
-                if k & WORD == 0 {
-                    break;
-                }
-                if i - s < 15 {
-                    key[i - s] = b[i].to_ascii_lowercase();
-                }
-                if k & ALPHA != 0 {
-                    if letters == 0 {
-                        first_alpha = i - s;
-                    }
-                    letters += 1;
-                }
-                classes |= k;
-                i += 1;
-            }
-            if i + 1 < b.len() {
-                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
-                let letters_join = prev.is_ascii_alphabetic()
-                    && next.is_ascii_alphabetic()
-                    && matches!(mid, b'\'' | b'.' | b':');
-                let digits_join = prev.is_ascii_digit()
-                    && next.is_ascii_digit()
-                    && matches!(mid, b'\'' | b'.' | b',' | b';');
-                if letters_join || digits_join {
-                    if i - s < 15 {
-                        key[i - s] = mid;
-                    }
-                    i += 1;
-                    continue;
-                }
-            }
-            break;
-        }
-        if classes & ALNUM == 0 {
-            // Underscores only: punctuation, one token per character.
-            for j in s..i {
-                out.push(Tok {
-                    kind: Kind::Punct('_'),
-                    start: base + j,
-                    end: base + j + 1,
-                    key: 0,
-                    shape: 0,
-                });
-            }
-            continue;
-        }
-        let len = i - s;
-        let kind = if b[s].is_ascii_digit() {
-            Kind::Number {
-                unit: if letters > 0 {
-                    u8::try_from(first_alpha).unwrap_or(0)
-                } else {
-                    0
-                },
-            }
-        } else {
-            Kind::Word
-        };
-        let key = if len <= 15 {
-            key[15] = len as u8;
-            u128::from_le_bytes(key)
-        } else {
-            0
-        };
-        let mut shape = SHAPE_KNOWN;
-        if letters >= 2 {
-            shape |= SHAPE_WORD;
-            if classes & UPPER != 0 && classes & LOWER == 0 {
-                shape |= SHAPE_CAPS;
-            }
-        }
-        out.push(Tok {
-            kind,
-            start: base + s,
-            end: base + i,
-            key,
-            shape,
-        });
+        return (i, true);
     }
+    let len = i - s;
+    let kind = if b[s].is_ascii_digit() {
+        Kind::Number {
+            unit: if letters > 0 {
+                u8::try_from(first_alpha).unwrap_or(0)
+            } else {
+                0
+            },
+        }
+    } else {
+        Kind::Word
+    };
+    let key = if len <= 15 {
+        key[15] = len as u8;
+        u128::from_le_bytes(key)
+    } else {
+        0
+    };
+    let mut shape = SHAPE_KNOWN;
+    if letters >= 2 {
+        shape |= SHAPE_WORD;
+        if classes & UPPER != 0 && classes & LOWER == 0 {
+            shape |= SHAPE_CAPS;
+        }
+    }
+    out.push(Tok {
+        kind,
+        start: base + s,
+        end: base + i,
+        key,
+        shape,
+    });
+    (i, joined || classes & UNDERSCORE != 0)
 }
 
 /// Whitespace-separated chunks with their byte offsets.
@@ -482,7 +507,9 @@ mod tests {
 
         #[test]
         fn ascii_chunking_matches_char_whitespace(s in "[a-zA-Z0-9_@:;()<>/#,?'\\- \t\n\x0b\x0c\r\x1c-\x1f.!]{0,40}") {
-            let emoticon = |t: &str| matches!(t, ":)" | ":(" | ";)" | "<3" | ":/");
+            let emoticon = |t: &str| {
+                matches!(t, ":)" | ":(" | ";)" | "<3" | ":/" | "o.o" | "o_o" | "O_o" | "x-d" | "d:" | "8)")
+            };
             let mut fast = Vec::new();
             tokenize(&s, &emoticon, &mut fast);
             let mut slow = Vec::new();
