@@ -32,7 +32,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{
-    short_key, FastHash, BOOSTERS, EMOJI_LEXICON, NEGATIONS, SHORT_KEY_MAX, VADER_LEXICON,
+    short_key, FastHash, BOOSTERS, B_INCR, EMOJI_LEXICON, NEGATIONS, SHORT_KEY_MAX, VADER_LEXICON,
 };
 use super::words::{tokenize, Kind, Tok, SHAPE_CAPS, SHAPE_KNOWN, SHAPE_WORD};
 use super::Scores;
@@ -473,9 +473,11 @@ struct Resolved {
     stemmed: bool,
     stem_id: u32,
     class: u32,
-    booster: f64,
-    minutes: f64,
-    number: f64,
+    /// +1 for a booster ("very"), −1 for a dampener ("slightly"), else 0 (VADER's
+    /// scalars are all ±0.293).
+    booster: i8,
+    minutes: f32,
+    number: f32,
     /// "worse", "worst" and other -est words: a negated negative superlative stays
     /// negative ("never seen worse service").
     superlative: bool,
@@ -489,7 +491,7 @@ impl Default for Resolved {
             stemmed: false,
             stem_id: NO_STEM,
             class: 0,
-            booster: 0.0,
+            booster: 0,
             minutes: 0.0,
             number: 0.0,
             superlative: false,
@@ -537,9 +539,9 @@ fn class_of(lower: &str) -> Resolved {
         r.class |= NEGATOR;
     }
     if let Some(&(_, scalar)) = BOOSTERS.iter().find(|(w, _)| *w == lower) {
-        r.booster = scalar;
+        r.booster = if scalar > 0.0 { 1 } else { -1 };
     }
-    r.minutes = unit_minutes(lower);
+    r.minutes = unit_minutes(lower) as f32;
     r.number = match lower {
         "a" | "an" | "one" => 1.0,
         "two" | "couple" => 2.0,
@@ -728,7 +730,7 @@ impl Scratch {
             self.tables_id = tables.id;
         }
         self.toks.clear();
-        tokenize(
+        let has_newline = tokenize(
             text,
             &|s| {
                 if s.len() > tables.longest_emoticon
@@ -746,7 +748,6 @@ impl Scratch {
             &mut self.toks,
         );
         let n = self.toks.len();
-        let has_newline = text.as_bytes().contains(&b'\n');
         self.res.clear();
         self.flags.clear();
         self.base.clear();
@@ -813,7 +814,8 @@ impl Scratch {
                 }
                 Kind::Number { unit } => {
                     if unit > 0 {
-                        r.minutes = unit_minutes(&piece[usize::from(unit)..].to_ascii_lowercase());
+                        r.minutes =
+                            unit_minutes(&piece[usize::from(unit)..].to_ascii_lowercase()) as f32;
                         r.number = piece[..usize::from(unit)].parse().unwrap_or(0.0);
                     } else {
                         r.number = piece.replace(',', "").parse().unwrap_or(0.0);
@@ -970,7 +972,7 @@ impl Scratch {
                 if distance > 3 {
                     break;
                 }
-                let b = res[j].booster;
+                let b = f64::from(res[j].booster) * B_INCR;
                 if b != 0.0 && flags[j] & CONSUMED == 0 {
                     let mut scalar = b;
                     if cap_diff && flags[j] & UPPER != 0 {
@@ -1035,7 +1037,7 @@ impl Scratch {
             // Durations in a waiting context.
             for i in 0..n {
                 let (minutes, number_at) = match toks[i].kind {
-                    Kind::Number { unit } if unit > 0 => (res[i].minutes, Some(i)),
+                    Kind::Number { unit } if unit > 0 => (f64::from(res[i].minutes), Some(i)),
                     Kind::Word if res[i].minutes > 0.0 && flags[i] & CONSUMED == 0 => {
                         let mut j = i;
                         let mut found = None;
@@ -1052,7 +1054,7 @@ impl Scratch {
                                 break;
                             }
                         }
-                        (res[i].minutes, found)
+                        (f64::from(res[i].minutes), found)
                     }
                     _ => continue,
                 };
@@ -1060,7 +1062,8 @@ impl Scratch {
                 if minutes == 0.0 {
                     continue;
                 }
-                let total = minutes * res[at].number.max(if at == i { 0.0 } else { 1.0 });
+                let total =
+                    minutes * f64::from(res[at].number).max(if at == i { 0.0 } else { 1.0 });
                 if total < 10.0 {
                     continue;
                 }

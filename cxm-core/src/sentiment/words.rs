@@ -48,14 +48,15 @@ pub(crate) const SHAPE_CAPS: u8 = 4;
 
 /// Splits `text` into tokens, appending them to `out`. `is_emoticon` tells whether a
 /// whitespace-free string (lowercased by the caller when needed) is an emoticon.
-pub(crate) fn tokenize(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+/// Returns whether the text has a line break.
+pub(crate) fn tokenize(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) -> bool {
     if text.is_ascii() {
-        tokenize_ascii(text, is_emoticon, out);
-        return;
+        return tokenize_ascii(text, is_emoticon, out);
     }
     for (start, chunk) in chunks(text) {
         split_chunk(chunk, start, is_emoticon, out);
     }
+    text.contains('\n')
 }
 
 // Byte classes of the ASCII fast path.
@@ -93,11 +94,13 @@ static CLASS: [u8; 256] = {
 
 /// [`tokenize`] of an ASCII text in one pass per chunk: the same tokens as the generic
 /// path (asserted by a property test), with [`Tok::key`] and [`Tok::shape`] filled.
-fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
+    let mut newline = false;
     while i < b.len() {
         if CLASS[usize::from(b[i])] & WS != 0 {
+            newline |= b[i] == b'\n';
             i += 1;
             continue;
         }
@@ -142,6 +145,7 @@ fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<
             split_chunk(&text[start..i], start, is_emoticon, out);
         }
     }
+    newline
 }
 
 /// UAX #29 word boundaries of an ASCII chunk without whitespace — letters, digits and
@@ -177,22 +181,18 @@ fn scan_segment(b: &[u8], mut i: usize, base: usize, out: &mut Vec<Tok>) -> (usi
     let s = i;
     let mut joined = false;
     let mut key = [0u8; 16];
-    let (mut letters, mut classes, mut first_alpha) = (0usize, 0u8, 0usize);
+    let (mut letters, mut classes) = (0usize, 0u8);
     loop {
         while i < b.len() {
-            let k = CLASS[usize::from(b[i])];
+            let c = b[i];
+            let k = CLASS[usize::from(c)];
             if k & WORD == 0 {
                 break;
             }
-            if i - s < 15 {
-                key[i - s] = b[i].to_ascii_lowercase();
-            }
-            if k & ALPHA != 0 {
-                if letters == 0 {
-                    first_alpha = i - s;
-                }
-                letters += 1;
-            }
+            // Branch-free: the key wraps past 15 bytes, but is only kept for words of at
+            // most 15 bytes; UPPER << 1 is the ASCII case bit.
+            key[(i - s) & 15] = c | ((k & UPPER) << 1);
+            letters += usize::from(k & ALPHA != 0);
             classes |= k;
             i += 1;
         }
@@ -205,9 +205,7 @@ fn scan_segment(b: &[u8], mut i: usize, base: usize, out: &mut Vec<Tok>) -> (usi
                 && next.is_ascii_digit()
                 && matches!(mid, b'\'' | b'.' | b',' | b';');
             if letters_join || digits_join {
-                if i - s < 15 {
-                    key[i - s] = mid;
-                }
+                key[(i - s) & 15] = mid;
                 joined |= mid != b'\'';
                 i += 1;
                 continue;
@@ -230,12 +228,12 @@ fn scan_segment(b: &[u8], mut i: usize, base: usize, out: &mut Vec<Tok>) -> (usi
     }
     let len = i - s;
     let kind = if b[s].is_ascii_digit() {
+        let first_alpha = b[s..i]
+            .iter()
+            .position(u8::is_ascii_alphabetic)
+            .unwrap_or(0);
         Kind::Number {
-            unit: if letters > 0 {
-                u8::try_from(first_alpha).unwrap_or(0)
-            } else {
-                0
-            },
+            unit: u8::try_from(first_alpha).unwrap_or(0),
         }
     } else {
         Kind::Word

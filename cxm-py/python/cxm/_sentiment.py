@@ -63,6 +63,14 @@ def _dtype_error(column: str, dtype: Any, detail: str = "") -> InvalidDtypeError
     )
 
 
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pd.NA, NaT: what pandas counts as missing in an object column."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes: not a missing scalar
+        return False
+
+
 def _objects(texts: Any, column: str) -> Tuple[List[Any], Optional[np.ndarray], Optional[pd.Index]]:
     """The values as a list, a missing mask (or ``None``) and the Series index."""
     index: Optional[pd.Index] = None
@@ -99,11 +107,9 @@ def _objects(texts: Any, column: str) -> Tuple[List[Any], Optional[np.ndarray], 
     else:
         if not hasattr(texts, "__iter__"):
             raise _dtype_error(column, type(texts).__name__, "expected a list, numpy array or Series of texts")
-        values = texts if isinstance(texts, list) else list(texts)
-        if all(type(x) is str for x in values):  # the common case: no mask to build
-            return values, None, None
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = values
+        # A list goes as it is: the extension reports rows that are not `str`, and
+        # `score_frame` then tells missing values (None, NaN, pd.NA) from other objects.
+        return texts if isinstance(texts, list) else list(texts), None, None
     missing = np.asarray(pd.isna(arr), dtype=bool)
     return arr.tolist(), (np.ascontiguousarray(missing) if missing.any() else None), index
 
@@ -139,6 +145,10 @@ def score_frame(model: Any, texts: Any, policy: str = "reject") -> pd.DataFrame:
     values, missing, index = _objects(texts, column)
     reject = policy == "reject"
     compound, pos, neu, neg, status = model._score_column(values, missing, reject)
+    if missing is None and status.any():
+        for i in np.flatnonzero(status == _NOT_TEXT).tolist():
+            if _is_missing(values[i]):
+                status[i] = _MISSING
     if status.any():
         bad = np.flatnonzero(status)
         if reject:
