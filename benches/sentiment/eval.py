@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Accuracy of cxm's sentiment modes on the issue-4 evaluation sets.
 
-    .venv/bin/python benches/sentiment/eval.py ../shared/data [--modes vader]
+    .venv/bin/python benches/sentiment/eval.py ../shared/data [--modes vader,cx]
 
 Reads (by path, never copied into the project):
 - sentiment/{tweets,movieReviewSnippets,nytEditorialSnippets}_GroundTruth.txt
@@ -69,7 +69,7 @@ def ground_truth(path: str) -> tuple[list[str], list[float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data", help="the shared data directory (holding sentiment/ and cx/)")
-    ap.add_argument("--modes", default="vader", help="comma-separated cxm modes")
+    ap.add_argument("--modes", default="vader,cx", help="comma-separated cxm modes")
     ap.add_argument("--cut", type=float, default=0.05)
     args = ap.parse_args()
     modes = args.modes.split(",")

@@ -41,6 +41,9 @@ use super::Scores;
 pub(crate) const CX_LEXICON: &str = include_str!("../../data/cx/cx_lexicon.tsv");
 
 const N_SCALAR: f64 = -0.74;
+/// Weight of negative valences (Taboada et al. 2011 use 1.5 on reviews; see
+/// docs/sentiment.md for why cxm uses a milder weight).
+const NEGATIVE_WEIGHT: f64 = 1.2;
 const C_INCR: f64 = 0.733;
 const ALPHA: f64 = 15.0;
 /// Phrase element matching any negation.
@@ -110,6 +113,8 @@ pub enum Rule {
     /// A negative word in a clause that reports it solved by token `by` ("the problem
     /// was fixed"): 0.
     Resolved { by: usize },
+    /// Negative valence ×1.2 (negativity weighting).
+    NegativeWeight,
     /// Contrast by token `by`: ×`factor` (0.5 on the conceded side, 1.5 on the other).
     Contrast { by: usize, factor: f64 },
 }
@@ -424,6 +429,7 @@ const OFF_IRREALIS: u32 = 1 << 9;
 const OFF_QUESTIONS: u32 = 1 << 10;
 const OFF_CONTRAST: u32 = 1 << 11;
 const OFF_DISCOURSE: u32 = 1 << 12;
+const OFF_NEGATIVITY: u32 = 1 << 13;
 
 /// The Cx rules that [`super::SentimentModel::cx_ablated`] can switch off, by name.
 pub(crate) const ABLATIONS: &[(&str, u32)] = &[
@@ -440,6 +446,7 @@ pub(crate) const ABLATIONS: &[(&str, u32)] = &[
     ("questions", OFF_QUESTIONS),
     ("contrast", OFF_CONTRAST),
     ("discourse", OFF_DISCOURSE),
+    ("negativity", OFF_NEGATIVITY),
 ];
 
 // Rule classes of words.
@@ -1248,6 +1255,17 @@ impl Scratch {
                     }
                 }
                 s_start = s_end;
+            }
+        }
+
+        // Negativity weighting (SO-CAL): lexicons and texts lean positive, so negative
+        // valences weigh more.
+        if tables.disabled & OFF_NEGATIVITY == 0 {
+            for (t, v) in val.iter_mut().enumerate() {
+                if *v < 0.0 {
+                    *v *= NEGATIVE_WEIGHT;
+                    ev.push(t, || Rule::NegativeWeight);
+                }
             }
         }
 
