@@ -1684,3 +1684,31 @@ fn known_gaps_on_sample_comments() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn wildcard_phrases_match_one_word() {
+    let model = cx();
+    // Shipped entries: "sort * out", "kept * wait".
+    let e = explain_checked(&model, "They sorted it out");
+    let head = contribution(&e, "sorted");
+    assert!(
+        matches!(&head.rules[0], Rule::Phrase { phrase, .. } if phrase == "sort * out"),
+        "{:?}",
+        head.rules
+    );
+    assert!(e.scores.compound > 0.3);
+    assert!(model.score("They kept us waiting").compound < -0.3);
+    // `*` is exactly one word: two words in between do not match.
+    let e = explain_checked(&model, "They sorted all of it out");
+    assert!(!contribution(&e, "sorted")
+        .rules
+        .iter()
+        .any(|r| matches!(r, Rule::Phrase { .. })));
+    // Custom wildcard phrases; `*` may not open or close a phrase.
+    let custom = model.with_entries(&[("queue * jump", 2.0)]).unwrap();
+    assert!(custom.score("they let me queue straight jump").compound > 0.3);
+    for bad in ["* jump", "queue *", "*"] {
+        let err = model.with_entries(&[(bad, 1.0)]).unwrap_err();
+        assert!(err.to_string().contains('*'), "{bad:?}: {err}");
+    }
+}

@@ -230,8 +230,8 @@ pub unsafe extern "C" fn cxm_sentiment_score_batch(
 /// Entry `i` is the UTF-8 text `entries[i]` of `lengths[i]` bytes (`CXM_NUL_TERMINATED`:
 /// up to its NUL; `lengths` NULL: every entry is NUL-terminated) with the valence
 /// `valences[i]`, in −4..4 (VADER's scale: 1 mildly, 2 clearly, 3 strongly positive). An
-/// entry is a word or, in the Cx mode, a phrase (words matched by stem; `NEG` matches any
-/// negation).
+/// entry is a word or, in the Cx mode, a phrase (words matched by stem; `*` inside it any
+/// one word; `NEG` any negation).
 ///
 /// Entries are arguments, not row data: a NULL `entries[i]` is `CXM_NULL_POINTER`, one
 /// that is not UTF-8 is `CXM_INVALID_UTF8`, and an empty entry, a valence that is not a

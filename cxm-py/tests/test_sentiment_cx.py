@@ -523,3 +523,12 @@ def test_series_index_is_preserved(model: cxm.SentimentModel) -> None:
     holey = pd.Series(["good", None, "bad"], index=[5, 3, 1])
     skipped = cxm.sentiment(holey, policy="skip")
     assert list(skipped.index) == [5, 3, 1] and skipped["label"].tolist() == ["positive", None, "negative"]
+
+
+def test_wildcard_phrase_entries() -> None:
+    model = cxm.SentimentModel("cx", entries={"queue * jump": 2.0})
+    assert model.score("they let me queue straight jump")["compound"] > 0.3
+    assert cxm.SentimentModel("cx").score("They sorted it out")["compound"] > 0.3
+    for bad in ("* jump", "queue *"):
+        with pytest.raises(cxm.InvalidArgumentError, match=r"\*"):
+            cxm.SentimentModel("cx", entries={bad: 1.0})

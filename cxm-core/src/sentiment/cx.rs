@@ -49,6 +49,8 @@ const ALPHA: f64 = 15.0;
 /// Phrase element matching any negation.
 const NEG_ID: u32 = 0;
 const NO_STEM: u32 = u32::MAX;
+/// Phrase element matching any one word (`*`, inside a phrase only).
+const ANY_ID: u32 = u32::MAX - 1;
 /// Negation reaches this many words ahead.
 const NEGATION_SCOPE: usize = 4;
 /// Per-thread word cache bound (cleared when full).
@@ -205,8 +207,15 @@ impl fmt::Debug for CxTables {
 
 /// Whether an entry of a lexicon is valid: non-empty words, finite valence in −4..4.
 pub(crate) fn check_entry(entry: &str, valence: f64) -> Result<(), String> {
-    if entry.split_whitespace().next().is_none() {
-        return Err("the entry is empty".into());
+    let mut words = entry.split_whitespace();
+    match (words.next(), words.next_back()) {
+        (None, _) => return Err("the entry is empty".into()),
+        (Some("*"), _) | (_, Some("*")) => {
+            return Err(
+                "`*` (any one word) must be inside a phrase, not at its start or end".into(),
+            )
+        }
+        _ => {}
     }
     if !valence.is_finite() || !(-4.0..=4.0).contains(&valence) {
         return Err(format!("valence {valence} is not a finite number in -4..4"));
@@ -366,6 +375,8 @@ impl CxTables {
             .map(|w| {
                 if w == "NEG" {
                     NEG_ID
+                } else if w == "*" {
+                    ANY_ID
                 } else {
                     let stem = self.stem(&normalize_word(w));
                     self.intern(stem)
@@ -1358,7 +1369,9 @@ fn match_phrase<'t>(
             let matches = t < toks.len()
                 && toks[t].kind == Kind::Word
                 && flags[t] & CONSUMED == 0
-                && (res[t].stem_id == id || id == NEG_ID && res[t].class & NEGATOR != 0);
+                && (res[t].stem_id == id
+                    || id == NEG_ID && res[t].class & NEGATOR != 0
+                    || id == ANY_ID);
             if !matches {
                 ok = false;
                 break;

@@ -233,7 +233,8 @@ impl SentimentModel {
 
     /// A new model with `entries` added to (or overriding) the lexicon; later entries
     /// win over earlier ones and over this model's. An entry is a word or, in the Cx
-    /// mode, a phrase (words matched by stem; `NEG` matches any negation) with a valence
+    /// mode, a phrase (words matched by stem; `NEG` matches any negation, `*` inside the
+    /// phrase any one word) with a valence
     /// in −4..4 (VADER's scale: 1 mildly, 2 clearly, 3 strongly positive).
     ///
     /// Errors: [`CxmError::InvalidArgument`] for an empty entry, a valence that is not a
