@@ -140,9 +140,12 @@ fn tokenize_ascii(text: &str, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<
             });
             i += 1;
         }
-        if !plain {
+        // A chunk that is neither a handle, a URL nor an emoticon is split exactly as
+        // scanned (`split_chunk` would call `scan_ascii` on it).
+        let chunk = &text[start..i];
+        if !plain && (is_handle_or_url(chunk) || emoticon_prefix(chunk, is_emoticon).is_some()) {
             out.truncate(mark);
-            split_chunk(&text[start..i], start, is_emoticon, out);
+            split_chunk(chunk, start, is_emoticon, out);
         }
     }
     newline
@@ -275,13 +278,30 @@ fn chunks(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, piece)| !piece.is_empty())
 }
 
-fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
-    // URLs and @handles are not words.
-    if chunk.starts_with('@') && chunk.len() > 1
+/// A @handle or a URL (not words).
+fn is_handle_or_url(chunk: &str) -> bool {
+    chunk.starts_with('@') && chunk.len() > 1
         || chunk.starts_with("http://")
         || chunk.starts_with("https://")
         || chunk.starts_with("www.")
-    {
+}
+
+/// The emoticon a chunk is, or starts with before trailing sentence punctuation.
+fn emoticon_prefix<'c>(chunk: &'c str, is_emoticon: &dyn Fn(&str) -> bool) -> Option<&'c str> {
+    if chunk.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let trimmed = chunk.trim_end_matches(['.', ',', '!', '?']);
+    [chunk, trimmed].into_iter().find(|candidate| {
+        candidate.len() >= 2
+            && !candidate.bytes().all(|b| b.is_ascii_alphabetic())
+            && is_emoticon(candidate)
+    })
+}
+
+fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out: &mut Vec<Tok>) {
+    // URLs and @handles are not words.
+    if is_handle_or_url(chunk) {
         out.push(Tok {
             kind: Kind::Skip,
             start: base,
@@ -292,31 +312,23 @@ fn split_chunk(chunk: &str, base: usize, is_emoticon: &dyn Fn(&str) -> bool, out
         return;
     }
     // Emoticons: the whole chunk, or the chunk without trailing sentence punctuation.
-    if !chunk.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        let trimmed = chunk.trim_end_matches(['.', ',', '!', '?']);
-        for candidate in [chunk, trimmed] {
-            if candidate.len() >= 2
-                && !candidate.bytes().all(|b| b.is_ascii_alphabetic())
-                && is_emoticon(candidate)
-            {
-                out.push(Tok {
-                    kind: Kind::Emoticon,
-                    start: base,
-                    end: base + candidate.len(),
-                    key: 0,
-                    shape: 0,
-                });
-                if candidate.len() < chunk.len() {
-                    split_chunk(
-                        &chunk[candidate.len()..],
-                        base + candidate.len(),
-                        is_emoticon,
-                        out,
-                    );
-                }
-                return;
-            }
+    if let Some(candidate) = emoticon_prefix(chunk, is_emoticon) {
+        out.push(Tok {
+            kind: Kind::Emoticon,
+            start: base,
+            end: base + candidate.len(),
+            key: 0,
+            shape: 0,
+        });
+        if candidate.len() < chunk.len() {
+            split_chunk(
+                &chunk[candidate.len()..],
+                base + candidate.len(),
+                is_emoticon,
+                out,
+            );
         }
+        return;
     }
     if chunk.is_ascii() {
         scan_ascii(chunk, base, out);
