@@ -1,7 +1,9 @@
 //! `analyze`: the whole analysis of a response table in one call.
 //!
-//! For now (issue 3) a report holds the load accounting, NPS / CSAT / CES with
-//! intervals, per-dimension segment tables (worst first) and the hotspot search. Later
+//! A report holds the load accounting, NPS / CSAT / CES with intervals, per-dimension
+//! segment tables (worst first), the hotspot search and, when the table has comments,
+//! what they say: their sentiment (Cx mode), the headline metric of respondents by
+//! comment sentiment, and a calibration of comment sentiment against the answers. Later
 //! modules (drivers, themes, follow-ups, impact) add sections. A [`Report`] serializes
 //! to JSON and renders as Markdown.
 
@@ -12,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CxmError, Result};
 use crate::metrics::{CesResult, CsatResult, MetricKind, MetricOptions, NpsResult};
 use crate::segment::{
-    hotspots, segment, Dimension, Flag, Hotspot, HotspotOptions, SegmentOptions, SegmentSpec,
-    SegmentTable,
+    hotspots, segment, Answers, Codes, Columns, DimColumn, Dimension, Flag, Hotspot,
+    HotspotOptions, SegmentOptions, SegmentSpec, SegmentSummary, SegmentTable,
 };
-use crate::table::{LoadReport, ResponseTable};
+use crate::sentiment::{Calibration, Label, SentimentModel, DEFAULT_CUT};
+use crate::table::{LoadReport, Policy, ResponseTable, MISSING};
 use crate::time::TimeBucket;
 
 /// What [`analyze`] computes.
@@ -31,6 +34,13 @@ pub struct ReportConfig {
     pub utc_offset_minutes: i32,
     pub segment: SegmentOptions,
     pub hotspots: HotspotOptions,
+    /// Score the comments (Cx mode) when the table has them.
+    #[serde(default = "yes")]
+    pub sentiment: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for ReportConfig {
@@ -42,8 +52,101 @@ impl Default for ReportConfig {
             utc_offset_minutes: 0,
             segment: SegmentOptions::default(),
             hotspots: HotspotOptions::default(),
+            sentiment: true,
         }
     }
+}
+
+/// What the comments say: [`Report::comments`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentSentiment {
+    /// Rows with a non-blank comment (all were scored).
+    pub comments: usize,
+    /// Shares of the comments labelled negative, neutral and positive (cut-off ±0.05).
+    pub negative: f64,
+    pub neutral: f64,
+    pub positive: f64,
+    /// Mean compound over the comments.
+    pub mean_compound: f64,
+    /// The headline metric of respondents grouped by the sentiment of their comment
+    /// (dimension "comment sentiment": negative / neutral / positive; rows without a
+    /// comment are not in any group).
+    pub by_sentiment: SegmentTable,
+    /// Compound → headline answer (isotonic), fitted on rows with both a comment and an
+    /// answer; `None` when there are none.
+    pub calibration: Option<Calibration>,
+}
+
+fn comment_sentiment(
+    table: &ResponseTable,
+    metric: MetricKind,
+    opts: &SegmentOptions,
+) -> Result<Option<CommentSentiment>> {
+    let (Some(comments), Some(levels)) = (table.comments(), table.levels(metric)) else {
+        return Ok(None);
+    };
+    let rows: Vec<usize> = (0..comments.len())
+        .filter(|&i| !comments[i].trim().is_empty())
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let model = SentimentModel::cx();
+    let texts: Vec<&str> = rows.iter().map(|&i| comments[i].as_str()).collect();
+    let scores = model.score_batch(&texts);
+    let mut codes = vec![-1i8; comments.len()];
+    let mut counts = [0usize; 3];
+    for (&row, s) in rows.iter().zip(&scores) {
+        let code = match s.label(DEFAULT_CUT) {
+            Label::Negative => 0,
+            Label::Neutral => 1,
+            Label::Positive => 2,
+        };
+        codes[row] = code;
+        counts[code as usize] += 1;
+    }
+    let n = rows.len() as f64;
+    let scale = table.scale(metric);
+    let by_sentiment = SegmentSummary::from_columns(
+        &Columns {
+            metric,
+            scale,
+            answers: Answers::Levels(levels),
+            present: None,
+            weights: table.weights(),
+            dims: vec![DimColumn::Codes {
+                name: "comment sentiment".into(),
+                codes: Codes::I8(&codes),
+                levels: ["negative", "neutral", "positive"]
+                    .map(String::from)
+                    .to_vec(),
+            }],
+            utc_offset_minutes: 0,
+            answer_column: metric.name().into(),
+        },
+        Policy::Skip,
+    )?
+    .finish(opts)?;
+    let (compound, answers): (Vec<f64>, Vec<f64>) = rows
+        .iter()
+        .zip(&scores)
+        .filter(|(&row, _)| levels[row] != MISSING)
+        .map(|(&row, s)| (s.compound, f64::from(levels[row]) + f64::from(scale.min())))
+        .unzip();
+    let calibration = if compound.is_empty() {
+        None
+    } else {
+        Some(Calibration::fit(&compound, &answers, scale)?)
+    };
+    Ok(Some(CommentSentiment {
+        comments: rows.len(),
+        negative: counts[0] as f64 / n,
+        neutral: counts[1] as f64 / n,
+        positive: counts[2] as f64 / n,
+        mean_compound: scores.iter().map(|s| s.compound).sum::<f64>() / n,
+        by_sentiment,
+        calibration,
+    }))
 }
 
 /// The result of [`analyze`].
@@ -56,6 +159,9 @@ pub struct Report {
     pub metric: MetricKind,
     pub segments: Vec<SegmentTable>,
     pub hotspots: Vec<Hotspot>,
+    /// What the comments say (when the table has comments and `config.sentiment`).
+    #[serde(default)]
+    pub comments: Option<CommentSentiment>,
     pub config: ReportConfig,
 }
 
@@ -114,7 +220,13 @@ pub fn analyze(table: &ResponseTable, config: &ReportConfig) -> Result<Report> {
             },
         )?
     };
+    let comments = if config.sentiment {
+        comment_sentiment(table, metric, &config.segment)?
+    } else {
+        None
+    };
     Ok(Report {
+        comments,
         load: table.load_report().clone(),
         nps,
         csat,
@@ -249,7 +361,63 @@ impl Report {
                 h.q_value
             );
         }
+        if let Some(c) = &self.comments {
+            self.comments_markdown(&mut s, c, &name);
+        }
         s
+    }
+
+    fn comments_markdown(&self, s: &mut String, c: &CommentSentiment, name: &str) {
+        let _ = writeln!(s, "\n## What the comments say (sentiment, Cx mode)\n");
+        let _ = writeln!(
+            s,
+            "{} of {} responses have a comment: {:.1}% negative, {:.1}% neutral, {:.1}% positive (mean compound {:+.2}).\n",
+            c.comments,
+            self.load.rows_accepted,
+            100.0 * c.negative,
+            100.0 * c.neutral,
+            100.0 * c.positive,
+            c.mean_compound
+        );
+        let _ = writeln!(
+            s,
+            "| comment sentiment | n | {name} | interval | vs rest | q |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---|---:|---:|");
+        for r in &c.by_sentiment.rows {
+            let key = r.keys.join(" & ");
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.1} | {:.1} to {:.1} | {:+.1} | {:.2e} |",
+                if key == "(missing)" {
+                    "(no comment)"
+                } else {
+                    &key
+                },
+                r.n,
+                r.value,
+                r.low,
+                r.high,
+                r.diff,
+                r.q_value
+            );
+        }
+        if let Some(cal) = &c.calibration {
+            let negative = match self.metric {
+                MetricKind::Nps => "detractor",
+                MetricKind::Csat => "bottom two boxes",
+                MetricKind::Ces => "disagree",
+            };
+            let _ = writeln!(
+                s,
+                "\nCalibrated on {} comments with an answer: a comment at compound -0.5 predicts a {name} answer of {:.1} (P({negative}) {:.2}); at +0.5, {:.1} ({:.2}).",
+                cal.n(),
+                cal.expected_score(-0.5),
+                cal.p_negative(-0.5),
+                cal.expected_score(0.5),
+                cal.p_negative(0.5)
+            );
+        }
     }
 }
 

@@ -209,6 +209,38 @@ fn analyze_reports_the_sample() {
     );
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["load"]["rows_in"], 20_000);
+    // What the comments say: respondents with negative comments score far below those
+    // with positive ones; the calibration is monotone.
+    let c = r.comments.as_ref().expect("the sample has comments");
+    assert!(c.comments > 10_000 && c.comments < 20_000, "{}", c.comments);
+    assert!((c.negative + c.neutral + c.positive - 1.0).abs() < 1e-12);
+    let by = |label: &str| {
+        c.by_sentiment
+            .rows
+            .iter()
+            .find(|row| row.keys == [label])
+            .unwrap_or_else(|| panic!("no {label} row"))
+    };
+    assert!(by("negative").value < by("neutral").value);
+    assert!(by("neutral").value < by("positive").value);
+    assert!(by("negative").value < -20.0 && by("positive").value > 40.0);
+    assert!(by("negative").q_value < 1e-10 && by("positive").q_value < 1e-10);
+    let cal = c.calibration.as_ref().unwrap();
+    assert!(cal.expected_score(-0.5) < cal.expected_score(0.5));
+    assert!(cal.p_negative(-0.5) > cal.p_negative(0.5));
+    assert!(
+        md.contains("## What the comments say") && md.contains("(no comment)"),
+        "{md}"
+    );
+    let off = analyze(
+        &t,
+        &ReportConfig {
+            sentiment: false,
+            ..config.clone()
+        },
+    )
+    .unwrap();
+    assert!(off.comments.is_none());
     // Only NPS: CSAT and CES sections are absent, not errors.
     let nps = [9.0, 10.0, 3.0];
     let small = cxm_core::table::TableBuilder::new()
