@@ -55,6 +55,9 @@ cxm_python=$root/.venv/bin/python
 
 # One core: pin when possible, and keep rayon (cxm from Python) to one thread.
 export RAYON_NUM_THREADS=1
+# numpy's OpenBLAS starts a thread pool whose idle threads spin; pinned to the same core
+# they would take time from the (single-threaded) scoring being measured.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 pin=()
 if command -v taskset > /dev/null; then
     pin=(taskset -c "${THROUGHPUT_CPU:-0}")

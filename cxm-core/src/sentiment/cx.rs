@@ -832,11 +832,17 @@ impl Scratch {
                 }
                 Kind::Number { unit } => {
                     if unit > 0 {
-                        r.minutes =
-                            unit_minutes(&piece[usize::from(unit)..].to_ascii_lowercase()) as f32;
+                        let u = &piece[usize::from(unit)..];
+                        r.minutes = if u.bytes().any(|b| b.is_ascii_uppercase()) {
+                            unit_minutes(&u.to_ascii_lowercase()) as f32
+                        } else {
+                            unit_minutes(u) as f32
+                        };
                         r.number = piece[..usize::from(unit)].parse().unwrap_or(0.0);
-                    } else {
+                    } else if piece.contains(',') {
                         r.number = piece.replace(',', "").parse().unwrap_or(0.0);
+                    } else {
+                        r.number = piece.parse().unwrap_or(0.0);
                     }
                 }
                 Kind::Emoticon => {
