@@ -773,7 +773,8 @@ impl Scratch {
         self.clause.clear();
         let (mut words, mut upper_words) = (0usize, 0usize);
         // Which rules can fire at all: passes with nothing to do are skipped.
-        let (mut any_class, mut any_unit, mut any_question) = (0u32, false, false);
+        let (mut any_class, mut any_unit, mut any_booster) = (0u32, false, false);
+        let (mut exclamations, mut questions) = (0usize, 0usize);
         let (mut sentence, mut clause) = (0u32, 0u32);
         let mut pending_break = false;
         let mut pending_clause = false;
@@ -889,7 +890,12 @@ impl Scratch {
             }
             any_class |= r.class;
             any_unit |= r.minutes > 0.0;
-            any_question |= tok.kind == Kind::Punct('?');
+            any_booster |= r.booster != 0;
+            match tok.kind {
+                Kind::Punct('!') => exclamations += 1,
+                Kind::Punct('?') => questions += 1,
+                _ => {}
+            }
             self.res.push(r);
             self.flags.push(flags);
             self.base.push(base);
@@ -909,8 +915,10 @@ impl Scratch {
         } = self;
         let is_word = |i: usize| toks[i].kind == Kind::Word;
 
-        // Lexicon events and phrases.
-        for i in 0..n {
+        // Lexicon events and phrases (nothing to do without a phrase head, a word with a
+        // rule of this pass, or an explanation to record).
+        let lexicon_pass = ev.on || any_class & (PHRASE_HEAD | DISCOURSE | LIKE) != 0;
+        for i in 0..if lexicon_pass { n } else { 0 } {
             if !is_word(i) || flags[i] & CONSUMED != 0 {
                 continue;
             }
@@ -973,7 +981,8 @@ impl Scratch {
         val.clear();
         val.extend_from_slice(base);
         // Caps and boosters.
-        for i in 0..n {
+        let emphasis_pass = any_booster || cap_diff;
+        for i in 0..if emphasis_pass { n } else { 0 } {
             if val[i] == 0.0 || !is_word(i) {
                 continue;
             }
@@ -1198,7 +1207,7 @@ impl Scratch {
                 }
             }
         }
-        if any_question && tables.disabled & OFF_QUESTIONS == 0 {
+        if questions > 0 && tables.disabled & OFF_QUESTIONS == 0 {
             let mut s_end = n;
             while s_end > 0 {
                 let s = sentence[s_end - 1];
@@ -1286,7 +1295,7 @@ impl Scratch {
             }
         }
 
-        finish(val, toks)
+        finish(val, toks, exclamations, questions)
     }
 
     fn report(
@@ -1392,15 +1401,7 @@ fn match_phrase<'t>(
 }
 
 /// Sum, punctuation emphasis, compound and shares (VADER's formulas).
-fn finish(val: &[f64], toks: &[Tok]) -> Scores {
-    let (mut exclamations, mut questions) = (0usize, 0usize);
-    for t in toks {
-        match t.kind {
-            Kind::Punct('!') => exclamations += 1,
-            Kind::Punct('?') => questions += 1,
-            _ => {}
-        }
-    }
+fn finish(val: &[f64], toks: &[Tok], exclamations: usize, questions: usize) -> Scores {
     let qm = match questions {
         0 | 1 => 0.0,
         2 | 3 => questions as f64 * 0.18,
