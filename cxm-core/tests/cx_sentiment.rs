@@ -1712,3 +1712,52 @@ fn wildcard_phrases_match_one_word() {
         assert!(err.to_string().contains('*'), "{bad:?}: {err}");
     }
 }
+
+#[test]
+fn ratings_written_in_the_text() {
+    let model = cx();
+    for (text, fraction) in [
+        ("Service 2/10", 0.2),
+        ("I give it 4 out of 5", 0.8),
+        ("10/10 would fly again", 1.0),
+        ("Five stars", 1.0),
+        ("one star, avoid", 0.0),
+        ("4.5/5 overall", 0.9),
+    ] {
+        let e = explain_checked(&model, text);
+        let rated = e
+            .contributions
+            .iter()
+            .find(|c| c.rules.iter().any(|r| matches!(r, Rule::Rating { .. })))
+            .unwrap_or_else(|| panic!("{text:?}: no rating in {e:#?}"));
+        assert!(
+            rated
+                .rules
+                .iter()
+                .any(|r| matches!(r, Rule::Rating { fraction: f } if (f - fraction).abs() < 1e-12)),
+            "{text:?}: {:?}",
+            rated.rules
+        );
+        assert_close(rated.base, 6.0 * (fraction - 0.5), text);
+    }
+    assert!(model.score("Service 2/10").compound < -0.3);
+    assert!(model.score("10/10 would fly again").compound > 0.3);
+    // Not ratings: other scales, dates, hours, "a star employee".
+    for text in [
+        "Open 24/7",
+        "Flight on 2/23",
+        "Took 1/2 hour",
+        "She is a star employee",
+        "11/10",
+    ] {
+        let e = explain_checked(&model, text);
+        assert!(
+            !e.contributions
+                .iter()
+                .any(|c| c.rules.iter().any(|r| matches!(r, Rule::Rating { .. }))),
+            "{text:?}: {e:#?}"
+        );
+    }
+    let off = SentimentModel::cx_ablated(&["ratings"]).unwrap();
+    assert_eq!(off.score("Service 2/10").compound, 0.0);
+}

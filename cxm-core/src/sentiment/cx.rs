@@ -97,6 +97,9 @@ pub enum Rule {
     NoAsNegation,
     /// "like" not used as a verb (no subject before it) has no valence.
     LikeNotVerb,
+    /// A rating written in the text ("2/10", "4 out of 5", "5 stars"), as the fraction of
+    /// its scale (stars: (n − 1) / 4): valence 6 × (fraction − 0.5), −3 to +3.
+    Rating { fraction: f64 },
     /// A duration in a waiting context.
     Duration { minutes: f64 },
     /// Gratitude or praise that the rest of the clause contradicts: ×−0.5.
@@ -441,6 +444,7 @@ const OFF_QUESTIONS: u32 = 1 << 10;
 const OFF_CONTRAST: u32 = 1 << 11;
 const OFF_DISCOURSE: u32 = 1 << 12;
 const OFF_NEGATIVITY: u32 = 1 << 13;
+const OFF_RATINGS: u32 = 1 << 14;
 
 /// The Cx rules that [`super::SentimentModel::cx_ablated`] can switch off, by name.
 pub(crate) const ABLATIONS: &[(&str, u32)] = &[
@@ -458,6 +462,7 @@ pub(crate) const ABLATIONS: &[(&str, u32)] = &[
     ("contrast", OFF_CONTRAST),
     ("discourse", OFF_DISCOURSE),
     ("negativity", OFF_NEGATIVITY),
+    ("ratings", OFF_RATINGS),
 ];
 
 // Rule classes of words.
@@ -774,6 +779,7 @@ impl Scratch {
         let (mut words, mut upper_words) = (0usize, 0usize);
         // Which rules can fire at all: passes with nothing to do are skipped.
         let (mut any_class, mut any_unit, mut any_booster) = (0u32, false, false);
+        let mut any_number = false;
         let (mut exclamations, mut questions) = (0usize, 0usize);
         let (mut sentence, mut clause) = (0u32, 0u32);
         let mut pending_break = false;
@@ -891,6 +897,7 @@ impl Scratch {
             any_class |= r.class;
             any_unit |= r.minutes > 0.0;
             any_booster |= r.booster != 0;
+            any_number |= matches!(tok.kind, Kind::Number { unit: 0 }) || r.number > 0.0;
             match tok.kind {
                 Kind::Punct('!') => exclamations += 1,
                 Kind::Punct('?') => questions += 1,
@@ -974,6 +981,22 @@ impl Scratch {
                     });
                 } else {
                     ev.push(i, || Rule::Lexicon { source: r.source });
+                }
+            }
+        }
+
+        // Ratings written in the text: "2/10", "4 out of 5", "5 stars", "one star".
+        if any_number && tables.disabled & OFF_RATINGS == 0 {
+            for i in 0..n {
+                if let Some((fraction, span)) = rating_at(text, toks, res, flags, i) {
+                    let v = RATING_SCALE * (fraction - 0.5);
+                    base[i] = v;
+                    ev.push(i, || Rule::Rating { fraction });
+                    for j in i + 1..i + span {
+                        flags[j] |= CONSUMED | NEG_CONSUMED;
+                        base[j] = 0.0;
+                        ev.push(j, || Rule::InPhrase { head: i });
+                    }
                 }
             }
         }
@@ -1347,6 +1370,62 @@ impl Scratch {
         }
         (contributions, clauses)
     }
+}
+
+/// Valence range of a written rating: a fraction f of the scale scores 6 × (f − 0.5).
+const RATING_SCALE: f64 = 6.0;
+
+/// A rating starting at token `i`: its fraction of the scale and the tokens it spans.
+/// Accepted: `N/M` and `N out of M` with M = 5, 10 or 100 and 0 ≤ N ≤ M; `N star(s)`
+/// with 1 ≤ N ≤ 5 (digits or a number word other than "a"/"an").
+fn rating_at(
+    text: &str,
+    toks: &[Tok],
+    res: &[Resolved],
+    flags: &[u8],
+    i: usize,
+) -> Option<(f64, usize)> {
+    let number = |t: usize| -> Option<f64> {
+        let tok = toks.get(t)?;
+        match tok.kind {
+            Kind::Number { unit: 0 } => Some(f64::from(res[t].number)),
+            Kind::Word if res[t].number > 0.0 && flags[t] & CONSUMED == 0 => {
+                let w = &text[tok.start..tok.end];
+                (!w.eq_ignore_ascii_case("a") && !w.eq_ignore_ascii_case("an"))
+                    .then(|| f64::from(res[t].number))
+            }
+            _ => None,
+        }
+    };
+    let word = |t: usize, want: &[&str]| {
+        toks.get(t).is_some_and(|tok| {
+            tok.kind == Kind::Word
+                && want
+                    .iter()
+                    .any(|w| text[tok.start..tok.end].eq_ignore_ascii_case(w))
+        })
+    };
+    let n = number(i)?;
+    let scale = |max: f64| (max == 5.0 || max == 10.0 || max == 100.0) && n <= max;
+    if toks.get(i + 1).is_some_and(|t| t.kind == Kind::Punct('/')) {
+        if let Some(max) = matches!(
+            toks.get(i + 2).map(|t| t.kind),
+            Some(Kind::Number { unit: 0 })
+        )
+        .then(|| f64::from(res[i + 2].number))
+        .filter(|&m| scale(m))
+        {
+            return Some((n / max, 3));
+        }
+        return None;
+    }
+    if word(i + 1, &["out"]) && word(i + 2, &["of"]) {
+        return number(i + 3).filter(|&m| scale(m)).map(|m| (n / m, 4));
+    }
+    if word(i + 1, &["star", "stars"]) && (1.0..=5.0).contains(&n) {
+        return Some(((n - 1.0) / 4.0, 2));
+    }
+    None
 }
 
 /// Longest phrase starting at word `i`: (tokens spanned, phrase).
