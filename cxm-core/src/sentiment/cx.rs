@@ -488,6 +488,7 @@ const BE_HAVE: u32 = 1 << 18;
 const RESOLVE: u32 = 1 << 19;
 const PHRASE_HEAD: u32 = 1 << 20;
 const DISCOURSE: u32 = 1 << 21;
+const RATING_WORD: u32 = 1 << 22;
 
 #[derive(Debug, Clone, Copy)]
 struct Resolved {
@@ -592,6 +593,7 @@ fn class_of(lower: &str) -> Resolved {
         | "we'd" | "always" | "people" | "everyone" | "customers" => LIKE_SUBJECT,
         "you" => LIKE_SUBJECT | YOU,
         "recommend" | "recommended" => RECOMMEND,
+        "out" | "star" | "stars" => RATING_WORD,
         "honestly" | "frankly" | "truthfully" | "honest" | "fair" | "seriously" | "admittedly"
         | "sadly" | "unfortunately" | "luckily" | "fortunately" | "thankfully" => DISCOURSE,
         "fixed" | "resolved" | "solved" | "sorted" | "handled" | "rectified" | "addressed" => {
@@ -779,7 +781,7 @@ impl Scratch {
         let (mut words, mut upper_words) = (0usize, 0usize);
         // Which rules can fire at all: passes with nothing to do are skipped.
         let (mut any_class, mut any_unit, mut any_booster) = (0u32, false, false);
-        let mut any_number = false;
+        let (mut any_number, mut any_slash) = (false, false);
         let (mut exclamations, mut questions) = (0usize, 0usize);
         let (mut sentence, mut clause) = (0u32, 0u32);
         let mut pending_break = false;
@@ -901,6 +903,7 @@ impl Scratch {
             match tok.kind {
                 Kind::Punct('!') => exclamations += 1,
                 Kind::Punct('?') => questions += 1,
+                Kind::Punct('/') => any_slash = true,
                 _ => {}
             }
             self.res.push(r);
@@ -986,7 +989,10 @@ impl Scratch {
         }
 
         // Ratings written in the text: "2/10", "4 out of 5", "5 stars", "one star".
-        if any_number && tables.disabled & OFF_RATINGS == 0 {
+        if any_number
+            && (any_slash || any_class & RATING_WORD != 0)
+            && tables.disabled & OFF_RATINGS == 0
+        {
             for i in 0..n {
                 if let Some((fraction, span)) = rating_at(text, toks, res, flags, i) {
                     let v = RATING_SCALE * (fraction - 0.5);
