@@ -632,6 +632,8 @@ fn class_of(lower: &str) -> Resolved {
 const CONSUMED: u8 = 1;
 const NEG_CONSUMED: u8 = 2;
 const UPPER: u8 = 4;
+/// The token starts a phrase of the lexicon.
+const PHRASE: u8 = 8;
 
 /// Buffers reused from text to text, and the word cache (one set per thread).
 #[derive(Default)]
@@ -934,6 +936,7 @@ impl Scratch {
             }
             if let Some((len_tokens, phrase)) = match_phrase(tables, toks, res, flags, i) {
                 base[i] = phrase.valence;
+                flags[i] |= PHRASE;
                 if phrase.ids[0] == NEG_ID {
                     flags[i] |= NEG_CONSUMED;
                 }
@@ -1202,7 +1205,12 @@ impl Scratch {
                     continue;
                 }
                 for j in 0..n {
-                    if clause[j] == clause[k] && val[j] < 0.0 && flags[j] & NEG_CONSUMED == 0 {
+                    // Problem words only: an effort or wait phrase ("had to call", "on
+                    // hold") stays a cost even when the problem got solved.
+                    if clause[j] == clause[k]
+                        && val[j] < 0.0
+                        && flags[j] & (NEG_CONSUMED | PHRASE) == 0
+                    {
                         val[j] = 0.0;
                         ev.push(j, || Rule::Resolved { by: k });
                     }
