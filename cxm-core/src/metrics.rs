@@ -453,15 +453,21 @@ fn mean_interval(d: &Distribution, confidence: f64) -> (f64, Interval, f64, f64)
     } else {
         f64::NAN
     };
-    (
-        mean,
+    // A mean cannot leave its scale: the interval is clipped to it (small samples near
+    // an end of the scale would otherwise reach past it, e.g. 7.46 on CES 1–7).
+    let (lo, hi) = (f64::from(d.scale().min()), f64::from(d.scale().max()));
+    let interval = if half.is_finite() {
+        Interval {
+            low: (mean - half).max(lo),
+            high: (mean + half).min(hi),
+        }
+    } else {
         Interval {
             low: mean - half,
             high: mean + half,
-        },
-        se2,
-        df,
-    )
+        }
+    };
+    (mean, interval, se2, df)
 }
 
 impl Metric for Nps {
@@ -944,6 +950,10 @@ mod tests {
         let r = s.finish(&MetricOptions::default()).unwrap();
         assert!((r.agree - 60.0).abs() < 1e-12);
         assert!((r.mean - 4.6).abs() < 1e-12);
+        // t(4) half-width 2.86 would reach 7.46: the interval is clipped to 1–7.
+        let half = 2.776_445_105 * (5.3f64 / 5.0).sqrt();
+        assert!((r.interval.low - (4.6 - half)).abs() < 1e-6);
+        assert_eq!(r.interval.high, 7.0);
     }
 
     #[test]
