@@ -1637,12 +1637,13 @@ fn sample_comments_carry_the_planted_sentiment() {
 }
 
 /// Comments the sample generator writes with a known polarity (its phrase banks) that
-/// the Cx mode gets wrong. Kept as a record for the lexicon and rules; they are the most
-/// frequent misses among the 7,410 topical comments of the sample (count in brackets,
-/// exact texts or their variants). Observed compound in the comment after each case.
+/// earlier versions of the Cx mode got wrong (count among the 7,410 topical comments of
+/// the sample in brackets). The lexicon entries and rules that fixed them are general
+/// (prices, politeness, timeouts, delivery speed, "best part of", stance openers,
+/// "hardly" as a negation); this keeps them fixed. Still missed, not asserted: "Courier
+/// left it in the rain" (22): no word of it carries the complaint.
 #[test]
-#[ignore = "known gaps of the Cx mode on the sample's own phrase banks: see the list"]
-fn known_gaps_on_sample_comments() {
+fn sample_phrase_banks_read_right() {
     let model = cx();
     let cases: &[(&str, Label)] = &[
         // Lexicon gaps: no word of these has a valence (all score 0.0).
@@ -1651,7 +1652,6 @@ fn known_gaps_on_sample_comments() {
         ("Cheaper elsewhere", Label::Negative),          // (54)
         ("Bit pricey", Label::Negative),                 // (49)
         ("Really polite team", Label::Positive),         // (40) "polite" has none
-        ("Courier left it in the rain", Label::Negative), // (22)
         ("The advisor didn't listen", Label::Negative),  // (19)
         ("Website kept timing out", Label::Negative),    // (19)
         ("Arrived next day", Label::Positive),           // (16)
