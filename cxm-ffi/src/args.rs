@@ -35,13 +35,27 @@ pub(crate) unsafe fn slice<'a, T>(ptr: *const T, n: usize, what: &str) -> FfiRes
     if n == 0 {
         return Ok(&[]);
     }
+    check_required_array(ptr, n, what)?;
+    Ok(std::slice::from_raw_parts(ptr, n))
+}
+
+/// Checks a caller's output array of `n` elements (possibly uninitialized: it is only
+/// written through the pointer, never read). NULL is accepted only when `n` is 0.
+pub(crate) fn out_array<T>(ptr: *mut T, n: usize, what: &str) -> FfiResult<*mut T> {
+    if n > 0 {
+        check_required_array(ptr.cast_const(), n, what)?;
+    }
+    Ok(ptr)
+}
+
+/// [`check_array`] for an array that must be there (`n > 0`): NULL is an error.
+fn check_required_array<T>(ptr: *const T, n: usize, what: &str) -> FfiResult<()> {
     if ptr.is_null() {
         return Err(Failure::Null(format!(
             "argument `{what}` is NULL but its length is {n}"
         )));
     }
-    check_array(ptr, n, what)?;
-    Ok(std::slice::from_raw_parts(ptr, n))
+    check_array(ptr, n, what)
 }
 
 /// Borrows an optional array of `n` elements: NULL means "absent".
@@ -304,12 +318,7 @@ pub(crate) unsafe fn handles_out<'a, T>(
     if n == 0 {
         return Ok(&mut []);
     }
-    if out.is_null() {
-        return Err(Failure::Null(format!(
-            "argument `{what}` is NULL but its length is {n}"
-        )));
-    }
-    check_array(out.cast_const(), n, what)?;
+    check_required_array(out.cast_const(), n, what)?;
     // The elements may be uninitialized: write them before making a slice of them.
     for i in 0..n {
         out.add(i).write(std::ptr::null_mut());

@@ -140,7 +140,7 @@ pub unsafe extern "C" fn cxm_sentiment_score(
         if out.is_null() {
             return Err(Failure::null("out"));
         }
-        let out = out_array(out, 1, "out")?;
+        let out = args::out_array(out, 1, "out")?;
         let text = arg_text(text, len, "text", "text")?;
         out.write(scores(&model.score(text)));
         Ok(())
@@ -178,11 +178,11 @@ pub unsafe extern "C" fn cxm_sentiment_score_batch(
         let model = &args::handle(m, "m")?.0;
         let texts = args::slice(texts, n, "texts")?;
         let lengths = args::opt_slice(lengths, n, "lengths")?;
-        let out = out_array(out, n, "out")?;
+        let out = args::out_array(out, n, "out")?;
         let row_status = if row_status.is_null() {
             None
         } else {
-            Some(out_array(row_status, n, "row_status")?)
+            Some(args::out_array(row_status, n, "row_status")?)
         };
 
         let mut statuses = vec![CXM_ROW_OK; n];
@@ -435,12 +435,12 @@ pub unsafe extern "C" fn cxm_calibration_predict(
         let expected = if expected.is_null() {
             None
         } else {
-            Some(out_array(expected, n, "expected")?)
+            Some(args::out_array(expected, n, "expected")?)
         };
         let p_negative = if p_negative.is_null() {
             None
         } else {
-            Some(out_array(p_negative, n, "p_negative")?)
+            Some(args::out_array(p_negative, n, "p_negative")?)
         };
         // Everything is read before anything is written: an output may alias `compound`.
         let values: Vec<(f64, f64)> = compound
@@ -523,34 +523,6 @@ fn scores(s: &Scores) -> cxm_sentiment_scores {
         neu: s.neu,
         neg: s.neg,
     }
-}
-
-/// Checks a caller's output array of `n` elements (possibly uninitialized: it is only
-/// written through the pointer, never read). NULL is accepted only when `n` is 0.
-fn out_array<T>(ptr: *mut T, n: usize, what: &str) -> FfiResult<*mut T> {
-    if n == 0 {
-        return Ok(ptr);
-    }
-    if ptr.is_null() {
-        return Err(Failure::Null(format!(
-            "argument `{what}` is NULL but its length is {n}"
-        )));
-    }
-    if !ptr.is_aligned() {
-        return Err(Failure::argument(
-            what,
-            format!(
-                "pointer {ptr:p} is not aligned to {} bytes",
-                align_of::<T>()
-            ),
-        ));
-    }
-    if n.checked_mul(size_of::<T>())
-        .is_none_or(|b| b > isize::MAX as usize)
-    {
-        return Err(Failure::argument(what, format!("length {n} is too large")));
-    }
-    Ok(ptr)
 }
 
 /// Reads a non-NULL text of `len` bytes (`CXM_NUL_TERMINATED`: up to its NUL). The outer
