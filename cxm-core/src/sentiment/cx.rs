@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use super::lexicon::{
     short_key, FastHash, BOOSTERS, B_INCR, EMOJI_LEXICON, NEGATIONS, SHORT_KEY_MAX, VADER_LEXICON,
 };
+use super::vader::normalize;
 use super::words::{tokenize, Kind, Tok, SHAPE_CAPS, SHAPE_KNOWN, SHAPE_WORD};
 use super::Scores;
 
@@ -45,7 +46,6 @@ const N_SCALAR: f64 = -0.74;
 /// docs/sentiment.md for why cxm uses a milder weight).
 const NEGATIVE_WEIGHT: f64 = 1.2;
 const C_INCR: f64 = 0.733;
-const ALPHA: f64 = 15.0;
 /// Phrase element matching any negation.
 const NEG_ID: u32 = 0;
 const NO_STEM: u32 = u32::MAX;
@@ -422,10 +422,6 @@ impl CxTables {
             }
         }
         r
-    }
-
-    fn stem_text(&self, lower: &str) -> String {
-        self.stem(lower)
     }
 }
 
@@ -982,7 +978,7 @@ impl Scratch {
                 }
                 if r.stemmed {
                     ev.push(i, || Rule::Inflection {
-                        stem: tables.stem_text(&text[toks[i].start..toks[i].end].to_lowercase()),
+                        stem: tables.stem(&text[toks[i].start..toks[i].end].to_lowercase()),
                         source: r.source,
                     });
                 } else {
@@ -1341,7 +1337,7 @@ impl Scratch {
         text: &str,
         events: Vec<(usize, Rule)>,
     ) -> (Vec<Contribution>, Vec<Clause>) {
-        let chars = CharIndex::new(text);
+        let (char_starts, char_ends) = char_spans(text, &self.toks);
         let mut contributions: Vec<Contribution> = Vec::new();
         let mut by_token: HashMap<usize, usize> = HashMap::new();
         for (token, rule) in events {
@@ -1352,8 +1348,8 @@ impl Scratch {
                     text: text[t.start..t.end].to_string(),
                     start: t.start,
                     end: t.end,
-                    char_start: chars.of(t.start),
-                    char_end: chars.of(t.end),
+                    char_start: char_starts[token],
+                    char_end: char_ends[token],
                     base: self.base[token],
                     valence: self.val[token],
                     rules: Vec::new(),
@@ -1375,8 +1371,8 @@ impl Scratch {
             clauses.push(Clause {
                 start,
                 end,
-                char_start: chars.of(start),
-                char_end: chars.of(end),
+                char_start: char_starts[i],
+                char_end: char_ends[j - 1],
                 sum,
                 compound: normalize(sum),
             });
@@ -1537,21 +1533,16 @@ fn finish(val: &[f64], toks: &[Tok], exclamations: usize, questions: usize) -> S
     }
 }
 
-fn normalize(score: f64) -> f64 {
-    (score / (score * score + ALPHA).sqrt()).clamp(-1.0, 1.0)
-}
-
-/// Byte offset → character offset.
-struct CharIndex<'t> {
-    text: &'t str,
-}
-
-impl<'t> CharIndex<'t> {
-    fn new(text: &'t str) -> Self {
-        CharIndex { text }
-    }
-
-    fn of(&self, byte: usize) -> usize {
-        self.text[..byte].chars().count()
-    }
+/// Character (code point) offsets of every token's start and end, in one pass over the
+/// text (tokens are in text order and do not overlap).
+fn char_spans(text: &str, toks: &[Tok]) -> (Vec<usize>, Vec<usize>) {
+    let (mut byte, mut chars) = (0usize, 0usize);
+    let mut advance = |to: usize| {
+        chars += text[byte..to].chars().count();
+        byte = to;
+        chars
+    };
+    toks.iter()
+        .map(|t| (advance(t.start), advance(t.end)))
+        .unzip()
 }

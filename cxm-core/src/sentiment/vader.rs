@@ -475,8 +475,8 @@ fn punctuation_emphasis(text: &str) -> f64 {
     ep + qm
 }
 
-/// `normalize`: `x / √(x² + α)`, clamped to [−1, 1].
-fn normalize(score: f64) -> f64 {
+/// `normalize`: `x / √(x² + α)`, clamped to [−1, 1] (both modes).
+pub(super) fn normalize(score: f64) -> f64 {
     (score / (score * score + ALPHA).sqrt()).clamp(-1.0, 1.0)
 }
 

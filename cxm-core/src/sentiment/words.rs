@@ -164,6 +164,16 @@ fn scan_ascii(chunk: &str, base: usize, out: &mut Vec<Tok>) {
     }
 }
 
+/// UAX #29 on ASCII: a letter run continues across `'`, `.` or `:` between letters
+/// (WB6/WB7), a digit run across `'`, `.`, `,` or `;` between digits (WB11/WB12).
+#[inline]
+fn joins(prev: u8, mid: u8, next: u8) -> bool {
+    prev.is_ascii_alphabetic() && next.is_ascii_alphabetic() && matches!(mid, b'\'' | b'.' | b':')
+        || prev.is_ascii_digit()
+            && next.is_ascii_digit()
+            && matches!(mid, b'\'' | b'.' | b',' | b';')
+}
+
 /// Pushes the segment of `b` that starts at `i` (not whitespace) as a token (offsets
 /// `base + …`); returns where the next segment starts and whether the segment is
 /// irregular: joined across a `.`, `:`, `,` or `;` (not an apostrophe), or holding an
@@ -199,20 +209,11 @@ fn scan_segment(b: &[u8], mut i: usize, base: usize, out: &mut Vec<Tok>) -> (usi
             classes |= k;
             i += 1;
         }
-        if i + 1 < b.len() {
-            let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
-            let letters_join = prev.is_ascii_alphabetic()
-                && next.is_ascii_alphabetic()
-                && matches!(mid, b'\'' | b'.' | b':');
-            let digits_join = prev.is_ascii_digit()
-                && next.is_ascii_digit()
-                && matches!(mid, b'\'' | b'.' | b',' | b';');
-            if letters_join || digits_join {
-                key[(i - s) & 15] = mid;
-                joined |= mid != b'\'';
-                i += 1;
-                continue;
-            }
+        if i + 1 < b.len() && joins(b[i - 1], b[i], b[i + 1]) {
+            key[(i - s) & 15] = b[i];
+            joined |= b[i] != b'\'';
+            i += 1;
+            continue;
         }
         break;
     }
@@ -418,19 +419,9 @@ fn ascii_segments(chunk: &str, mut emit: impl FnMut(usize, usize)) {
                 i += 1;
                 continue;
             }
-            if i + 1 < b.len() {
-                let prev = b[i - 1];
-                let (mid, next) = (b[i], b[i + 1]);
-                let letters = prev.is_ascii_alphabetic()
-                    && next.is_ascii_alphabetic()
-                    && matches!(mid, b'\'' | b'.' | b':');
-                let digits = prev.is_ascii_digit()
-                    && next.is_ascii_digit()
-                    && matches!(mid, b'\'' | b'.' | b',' | b';');
-                if letters || digits {
-                    i += 2;
-                    continue;
-                }
+            if i + 1 < b.len() && joins(b[i - 1], b[i], b[i + 1]) {
+                i += 2;
+                continue;
             }
             break;
         }
